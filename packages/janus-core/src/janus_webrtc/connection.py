@@ -1,0 +1,395 @@
+"""Connections: one transport to Janus, its pending requests and its sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Coroutine, Generator
+from types import TracebackType
+from typing import Any
+
+from . import protocol
+from .errors import JanusTimeoutError, StateError, TransportClosedError
+from .messages import ServerInfo
+from .plugins import PluginRegistry, default_registry
+from .session import Session, _data_id
+from .transports import Transport, transport_for_url
+
+__all__ = ["Connection", "ConnectionState", "connect"]
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+
+class ConnectionState(enum.Enum):
+    """Where a connection is in its life."""
+
+    NEW = "new"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class _Pending:
+    """A request waiting for its reply (and, for plugin messages, past the ``ack``)."""
+
+    __slots__ = ("future", "kind", "wait_event")
+
+    def __init__(self, future: asyncio.Future[dict[str, Any]], kind: str, wait_event: bool) -> None:
+        self.future = future
+        self.kind = kind
+        self.wait_event = wait_event
+
+
+class Connection:
+    """A connection to one Janus server, shared by any number of sessions.
+
+    Create it with :func:`connect`. Every request has a timeout; a request that times out or
+    fails is forgotten, so nothing waits forever and nothing leaks.
+
+    Args:
+        transport: The transport to use (see :func:`connect` to pick one from a URL).
+        api_secret: Janus's ``api_secret``, added to every request.
+        token: A Janus auth token, added to every request.
+        timeout: Default seconds to wait for any reply.
+        keepalive_interval: Seconds between keepalives of each session when the transport
+            needs them (WebSocket); ``None`` turns keepalives off.
+        event_queue_size: Capacity of each handle's and session's event queues.
+        plugins: The plugin registry (default: the process-wide one).
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        api_secret: str | None = None,
+        token: str | None = None,
+        timeout: float = 10.0,
+        keepalive_interval: float | None = 25.0,
+        event_queue_size: int = 1024,
+        plugins: PluginRegistry | None = None,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if keepalive_interval is not None and keepalive_interval <= 0:
+            raise ValueError("keepalive_interval must be positive or None")
+        if event_queue_size < 1:
+            raise ValueError("event_queue_size must be at least 1")
+        self._transport = transport
+        self._api_secret = api_secret
+        self._token = token
+        self.timeout = timeout
+        self.keepalive_interval = keepalive_interval
+        self.event_queue_size = event_queue_size
+        self.plugins = plugins if plugins is not None else default_registry()
+        self._ids = protocol.TransactionIds()
+        self._pending: dict[str, _Pending] = {}
+        self._sessions: dict[int, Session] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._keepalive_task: asyncio.Task[None] | None = None
+        self._state = ConnectionState.NEW
+        self._close_reason: Exception | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<Connection {self._transport!r} {self._state.value} sessions={len(self._sessions)}>"
+        )
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    @property
+    def state(self) -> ConnectionState:
+        """Whether the connection is new, open or closed."""
+        return self._state
+
+    @property
+    def closed(self) -> bool:
+        """True once closed by the user or lost."""
+        return self._state is ConnectionState.CLOSED
+
+    @property
+    def transport(self) -> Transport:
+        """The transport in use."""
+        return self._transport
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        """The open sessions on this connection."""
+        return tuple(self._sessions.values())
+
+    @property
+    def pending_requests(self) -> int:
+        """How many requests are waiting for a reply."""
+        return len(self._pending)
+
+    async def open(self) -> None:
+        """Open the transport. :func:`connect` does this for you.
+
+        Raises:
+            ConnectError: The server cannot be reached.
+            StateError: The connection was opened before.
+        """
+        if self._state is not ConnectionState.NEW:
+            raise StateError(f"cannot open: connection is {self._state.value}")
+        await self._transport.open(self)
+        self._state = ConnectionState.OPEN
+        if self._transport.keepalive_required and self.keepalive_interval is not None:
+            self._keepalive_task = asyncio.create_task(
+                self._keepalive_loop(), name="janus-keepalive"
+            )
+
+    async def close(self, *, destroy_sessions: bool = True) -> None:
+        """Close the connection; idempotent.
+
+        Args:
+            destroy_sessions: First destroy the sessions still open (best effort, with a
+                short timeout), so Janus frees them at once instead of at timeout.
+        """
+        if self._state is ConnectionState.CLOSED:
+            return
+        if destroy_sessions and self._state is ConnectionState.OPEN and self._sessions:
+            await asyncio.gather(
+                *(s.destroy(timeout=min(self.timeout, 2.0)) for s in list(self._sessions.values())),
+                return_exceptions=True,
+            )
+        await self._shutdown(None)
+
+    async def _shutdown(self, reason: Exception | None) -> None:
+        if self._state is ConnectionState.CLOSED:
+            return
+        self._state = ConnectionState.CLOSED
+        self._close_reason = reason
+        if self._keepalive_task is not None:
+            self._keepalive_task.cancel()
+        self._fail_pending(reason or TransportClosedError("the connection was closed"))
+        for session in list(self._sessions.values()):
+            await session._close("connection closed")
+        await self._transport.close()
+        tasks = [
+            t
+            for t in (self._keepalive_task, *self._tasks)
+            if t is not None and t is not asyncio.current_task()
+        ]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _fail_pending(self, exc: Exception) -> None:
+        pending, self._pending = self._pending, {}
+        for item in pending.values():
+            if not item.future.done():
+                item.future.set_exception(exc)
+
+    async def __aenter__(self) -> Connection:
+        if self._state is ConnectionState.NEW:
+            await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        """Run a coroutine as a task owned by the connection (cancelled at close)."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("background task of %r failed", self, exc_info=task.exception())
+
+    # -- requests -------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        kind: str,
+        *,
+        session_id: int | None = None,
+        handle_id: int | None = None,
+        timeout: float | None = None,
+        wait_event: bool = False,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Send one request and return its reply; raise on ``error`` replies.
+
+        Args:
+            kind: The request (``create``, ``attach``, ``message``, ...).
+            session_id: The session it is for.
+            handle_id: The handle it is for.
+            timeout: Seconds to wait (default :attr:`timeout`).
+            wait_event: Wait past an ``ack`` for the ``event`` with the same transaction.
+            **fields: Further top-level fields.
+        """
+        if self._state is not ConnectionState.OPEN:
+            raise StateError(f"cannot send {kind!r}: connection is {self._state.value}")
+        transaction = self._ids.next()
+        message = protocol.build_request(
+            kind, transaction, session_id=session_id, handle_id=handle_id, **fields
+        )
+        if self._api_secret is not None:
+            message["apisecret"] = self._api_secret
+        if self._token is not None:
+            message["token"] = self._token
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("-> %s", protocol.redact(message))
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[transaction] = _Pending(future, kind, wait_event)
+        limit = self.timeout if timeout is None else timeout
+        try:
+            async with asyncio.timeout(limit):
+                await self._transport.send(message)
+                reply = await future
+        except TimeoutError:
+            raise JanusTimeoutError(f"no reply to {kind!r} within {limit} s") from None
+        finally:
+            self._pending.pop(transaction, None)
+        if reply.get("janus") == "error":
+            error = protocol.error_of(reply, request=kind)
+            assert error is not None
+            raise error
+        return reply
+
+    async def info(self, *, timeout: float | None = None) -> ServerInfo:
+        """Ask Janus about itself: version, settings, plugins and transports."""
+        return protocol.parse_server_info(await self._request("info", timeout=timeout))
+
+    async def create_session(self, *, timeout: float | None = None) -> Session:
+        """Create a new session on the server.
+
+        Returns:
+            The session; use ``async with`` to destroy it when done.
+        """
+        reply = await self._request("create", timeout=timeout)
+        session_id = _data_id(reply, "create")
+        session = Session(self, session_id)
+        self._sessions[session_id] = session
+        self._transport.session_opened(session_id)
+        return session
+
+    def _forget_session(self, session_id: int) -> None:
+        if self._sessions.pop(session_id, None) is not None and self._state is ConnectionState.OPEN:
+            self._transport.session_closed(session_id)
+
+    async def _keepalive_loop(self) -> None:
+        assert self.keepalive_interval is not None
+        while True:
+            await asyncio.sleep(self.keepalive_interval)
+            sessions = [s for s in self._sessions.values() if not s.closed]
+            if not sessions:
+                continue
+            results = await asyncio.gather(
+                *(s.keepalive() for s in sessions), return_exceptions=True
+            )
+            for session, result in zip(sessions, results, strict=True):
+                if isinstance(result, Exception):
+                    logger.warning("keepalive of session %d failed: %s", session.id, result)
+
+    # -- MessageSink ----------------------------------------------------------------------
+
+    def message_received(self, message: dict[str, Any]) -> None:
+        """Handle one message from the transport: a reply, or an event to route."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("<- %s", protocol.redact(message))
+        transaction = message.get("transaction")
+        if transaction is not None:
+            pending = self._pending.get(transaction)
+            if pending is not None:
+                kind = message.get("janus")
+                if kind == "ack" and pending.wait_event:
+                    return
+                if not pending.future.done():
+                    pending.future.set_result(message)
+                return
+        session_id = message.get("session_id")
+        session = self._sessions.get(session_id) if isinstance(session_id, int) else None
+        if session is not None:
+            session._message_received(message)
+        elif message.get("janus") not in ("ack", "success", "error"):
+            logger.debug("dropped a %r message for no known session", message.get("janus"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The transport went away: fail pending requests and close everything."""
+        if self._state is ConnectionState.CLOSED:
+            return
+        logger.warning("connection to Janus lost: %s", exc)
+        reason = exc if exc is not None else TransportClosedError("the transport closed")
+        self._fail_pending(reason)
+        self._spawn(self._shutdown(reason))
+
+
+class _Connector:
+    """What :func:`connect` returns: await it, or use it with ``async with``."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def __await__(self) -> Generator[Any, None, Connection]:
+        return self._open().__await__()
+
+    async def _open(self) -> Connection:
+        await self._connection.open()
+        return self._connection
+
+    async def __aenter__(self) -> Connection:
+        return await self._open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._connection.close()
+
+
+def connect(
+    url: str | None = None,
+    *,
+    transport: Transport | None = None,
+    api_secret: str | None = None,
+    token: str | None = None,
+    timeout: float = 10.0,
+    keepalive_interval: float | None = 25.0,
+    event_queue_size: int = 1024,
+    plugins: PluginRegistry | None = None,
+) -> _Connector:
+    """Open a connection to Janus; use it with ``async with`` or ``await`` it.
+
+    Args:
+        url: ``ws://``/``wss://`` for WebSocket, ``http://``/``https://`` (the ``/janus`` base
+            path) for HTTP long-poll.
+        transport: A ready transport instead of ``url`` (for custom or fake transports).
+        api_secret: Janus's ``api_secret``, if the server requires one.
+        token: An auth token, if the server requires one.
+        timeout: Default seconds to wait for any reply, and to connect.
+        keepalive_interval: Seconds between keepalives over WebSocket (``None``: off). Keep it
+            below the server's ``session_timeout``.
+        event_queue_size: Capacity of each event queue (oldest dropped when full).
+        plugins: The plugin registry (default: the process-wide one).
+
+    Raises:
+        ConnectError: (when awaited) the server cannot be reached.
+        ValueError: Neither or both of ``url`` and ``transport``, or an unknown scheme.
+    """
+    if (url is None) == (transport is None):
+        raise ValueError("give exactly one of url and transport")
+    if transport is None:
+        assert url is not None
+        transport = transport_for_url(url, api_secret=api_secret, token=token, open_timeout=timeout)
+    connection = Connection(
+        transport,
+        api_secret=api_secret,
+        token=token,
+        timeout=timeout,
+        keepalive_interval=keepalive_interval,
+        event_queue_size=event_queue_size,
+        plugins=plugins,
+    )
+    return _Connector(connection)

@@ -1,0 +1,212 @@
+"""Sessions: a client's presence on the Janus server, owning handles."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import AsyncIterator, Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from . import protocol
+from .errors import ProtocolError, StateError
+from .events import EventCallback, EventStream
+from .handle import Handle
+from .messages import Event, SessionTimeout
+
+if TYPE_CHECKING:
+    from .connection import Connection
+
+__all__ = ["Session", "SessionState"]
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+H = TypeVar("H", bound=Handle)
+
+
+class SessionState(enum.Enum):
+    """Where a session is in its life."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Session:
+    """A Janus session. Create it with :meth:`Connection.create_session`.
+
+    Use it as an async context manager to destroy it on exit::
+
+        async with await conn.create_session() as session:
+            handle = await session.attach("echotest")
+    """
+
+    def __init__(self, connection: Connection, session_id: int) -> None:
+        self._connection = connection
+        self._id = session_id
+        self._state = SessionState.OPEN
+        self._handles: dict[int, Handle] = {}
+        self._events = EventStream(connection.event_queue_size, owner=f"session {session_id}")
+
+    def __repr__(self) -> str:
+        return f"<Session id={self._id} {self._state.value} handles={len(self._handles)}>"
+
+    @property
+    def id(self) -> int:
+        """The session id Janus assigned."""
+        return self._id
+
+    @property
+    def connection(self) -> Connection:
+        """The connection this session lives on."""
+        return self._connection
+
+    @property
+    def state(self) -> SessionState:
+        """Whether the session is open or closed."""
+        return self._state
+
+    @property
+    def closed(self) -> bool:
+        """True once destroyed, timed out, or its connection closed."""
+        return self._state is SessionState.CLOSED
+
+    @property
+    def handles(self) -> tuple[Handle, ...]:
+        """The handles attached through this session and not detached."""
+        return tuple(self._handles.values())
+
+    def _check_open(self, action: str) -> None:
+        if self._state is not SessionState.OPEN:
+            raise StateError(f"cannot {action}: session {self._id} is {self._state.value}")
+
+    @overload
+    async def attach(
+        self, plugin: type[H], *, opaque_id: str | None = ..., timeout: float | None = ...
+    ) -> H: ...
+
+    @overload
+    async def attach(
+        self, plugin: str, *, opaque_id: str | None = ..., timeout: float | None = ...
+    ) -> Handle: ...
+
+    async def attach(
+        self,
+        plugin: str | type[Handle],
+        *,
+        opaque_id: str | None = None,
+        timeout: float | None = None,
+    ) -> Handle:
+        """Attach to a plugin and return a handle for it.
+
+        Args:
+            plugin: A short name (``"echotest"``), a plugin id (``"janus.plugin.echotest"``),
+                or a handle class. Names resolve through installed plugin packages; an id
+                that no package provides gets a generic handle.
+            opaque_id: An id of your choice, shown by Janus in the Admin API and events.
+            timeout: Seconds to wait (default: the connection's ``timeout``).
+
+        Returns:
+            An instance of the handle class registered for the plugin.
+
+        Raises:
+            PluginNotFoundError: Janus has no such plugin.
+            StateError: The session is closed.
+        """
+        self._check_open("attach")
+        registry = self._connection.plugins
+        if isinstance(plugin, str):
+            plugin_id = registry.plugin_id(plugin)
+            handle_class = registry.handle_class(plugin_id)
+        else:
+            handle_class = plugin
+            plugin_id = plugin.plugin_id
+            if not plugin_id:
+                raise ValueError(
+                    f"{plugin.__name__} has no plugin_id: pass the plugin's name instead"
+                )
+        reply = await self._connection._request(
+            "attach", session_id=self._id, timeout=timeout, plugin=plugin_id, opaque_id=opaque_id
+        )
+        handle_id = _data_id(reply, "attach")
+        if self._state is not SessionState.OPEN:
+            raise StateError(f"cannot attach: session {self._id} closed while attaching")
+        handle = handle_class(self, handle_id, plugin_id, opaque_id=opaque_id)
+        self._handles[handle_id] = handle
+        return handle
+
+    async def keepalive(self, *, timeout: float | None = None) -> None:
+        """Tell Janus the session is alive (the connection does it by itself over WebSocket)."""
+        self._check_open("send keepalive")
+        await self._connection._request("keepalive", session_id=self._id, timeout=timeout)
+
+    async def destroy(self, *, timeout: float | None = None) -> None:
+        """Destroy the session and detach its handles. Idempotent.
+
+        The session is closed locally even if Janus cannot be told; the error is raised after.
+        """
+        if self._state is SessionState.CLOSED:
+            return
+        try:
+            if not self._connection.closed:
+                await self._connection._request("destroy", session_id=self._id, timeout=timeout)
+        finally:
+            await self._close("destroyed")
+
+    async def _close(self, reason: str) -> None:
+        """Close locally: detach every handle, end the event stream, forget the session."""
+        if self._state is SessionState.CLOSED:
+            return
+        self._state = SessionState.CLOSED
+        self._connection._forget_session(self._id)
+        for handle in list(self._handles.values()):
+            await handle._mark_detached(f"detached ({reason} session)")
+        self._handles.clear()
+        await self._events.aclose()
+
+    def _forget_handle(self, handle_id: int) -> None:
+        self._handles.pop(handle_id, None)
+
+    def _message_received(self, message: dict[str, Any]) -> None:
+        """Route a message Janus addressed to this session (or one of its handles)."""
+        sender = message.get("sender")
+        if sender is not None:
+            handle = self._handles.get(sender)
+            if handle is None:
+                logger.debug("session %d: event for unknown handle %s dropped", self._id, sender)
+                return
+            handle._message_received(message)
+            return
+        event = protocol.parse_event(message)
+        self._events.publish(event)
+        if isinstance(event, SessionTimeout):
+            logger.warning("session %d timed out on the server", self._id)
+            self._connection._spawn(self._close("timed out"))
+
+    def events(self) -> AsyncIterator[Event]:
+        """Iterate session-level events (such as :class:`SessionTimeout`) until it closes."""
+        return self._events.backlog
+
+    def on(self, callback: EventCallback, *types: type[Event]) -> Callable[[], None]:
+        """Call ``callback(event)`` for each later session event (of ``types``, if given)."""
+        return self._events.on(callback, *types)
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.destroy()
+
+
+def _data_id(reply: dict[str, Any], request: str) -> int:
+    """Read ``data.id`` from a ``success`` reply to create, attach or claim."""
+    data = reply.get("data")
+    value = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(value, int):
+        raise ProtocolError(f"the reply to {request!r} carries no id")
+    return value

@@ -1,0 +1,61 @@
+"""The transport interface: how a connection exchanges JSON messages with Janus.
+
+A transport moves whole JSON objects; it knows nothing of transactions or sessions beyond
+what its wire needs (the HTTP transport polls each session's events). Incoming messages are
+handed to a :class:`MessageSink` synchronously, in the order they arrive.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Protocol
+
+__all__ = ["MessageSink", "Transport"]
+
+
+class MessageSink(Protocol):
+    """What a transport delivers to: in practice the :class:`~janus_webrtc.Connection`."""
+
+    def message_received(self, message: dict[str, Any]) -> None:
+        """Handle one JSON object received from Janus. Must not raise."""
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The transport closed without being asked to; ``exc`` says why, if known."""
+
+
+class Transport(ABC):
+    """A way to talk to Janus: WebSocket, HTTP long-poll, or a fake one in tests.
+
+    Subclasses implement :meth:`open`, :meth:`send` and :meth:`close`; the session hooks are
+    optional. A transport is opened once; reopening a closed one raises.
+    """
+
+    keepalive_required: ClassVar[bool] = True
+    """Whether sessions need ``keepalive`` requests to stay alive over this transport."""
+
+    @abstractmethod
+    async def open(self, sink: MessageSink) -> None:
+        """Open the transport and start delivering incoming messages to ``sink``.
+
+        Raises:
+            ConnectError: The server could not be reached.
+            StateError: The transport was already opened.
+        """
+
+    @abstractmethod
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send one JSON object. Replies arrive through the sink, not as a return value.
+
+        Raises:
+            TransportError: The message could not be sent.
+        """
+
+    def session_opened(self, session_id: int) -> None:  # noqa: B027 - optional hook
+        """Called when a session was created or claimed over this transport."""
+
+    def session_closed(self, session_id: int) -> None:  # noqa: B027 - optional hook
+        """Called when a session was destroyed or is no longer used."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close the transport; idempotent. No sink call follows it."""
