@@ -293,8 +293,11 @@ class Connection:
 
     # -- MessageSink ----------------------------------------------------------------------
 
-    def message_received(self, message: dict[str, Any]) -> None:
+    def message_received(self, message: Any) -> None:
         """Handle one message from the transport: a reply, or an event to route."""
+        if not isinstance(message, dict):
+            logger.warning("dropped a message that is not a JSON object: %s", type(message).__name__)
+            return
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("<- %s", protocol.redact(message))
         transaction = message.get("transaction")

@@ -8,7 +8,7 @@ handed to a :class:`MessageSink` synchronously, in the order they arrive.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 __all__ = ["MessageSink", "Transport"]
 
@@ -30,7 +30,7 @@ class Transport(ABC):
     optional. A transport is opened once; reopening a closed one raises.
     """
 
-    keepalive_required: ClassVar[bool] = True
+    keepalive_required: bool = True
     """Whether sessions need ``keepalive`` requests to stay alive over this transport."""
 
     @abstractmethod

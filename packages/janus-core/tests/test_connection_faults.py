@@ -1,0 +1,315 @@
+"""Connections, sessions and handles under faults a real server cannot produce on demand.
+
+These use :class:`janus_webrtc.testing.fake.FakeTransport`; the same behaviour against a real
+Janus is covered in ``test_real_server.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+import janus_webrtc
+from janus_webrtc import (
+    Detached,
+    HangUp,
+    JanusTimeoutError,
+    PluginError,
+    SessionTimeout,
+    StateError,
+    TransportClosedError,
+    TransportError,
+)
+from janus_webrtc.testing.fake import FakeTransport
+
+SESSION_ID = 1001
+HANDLE_ID = 2002
+
+
+def janus(request: dict[str, Any]) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """A tiny scripted Janus: enough for create/attach/message/keepalive/detach/destroy."""
+    kind = request["janus"]
+    if kind == "create":
+        return {"janus": "success", "data": {"id": SESSION_ID}}
+    if kind == "attach":
+        return {"janus": "success", "session_id": SESSION_ID, "data": {"id": HANDLE_ID}}
+    if kind in ("keepalive", "trickle"):
+        return {"janus": "ack", "session_id": SESSION_ID}
+    if kind in ("detach", "destroy", "hangup"):
+        return {"janus": "success", "session_id": SESSION_ID}
+    if kind == "message":
+        body = request["body"]
+        plugindata = {"plugin": "janus.plugin.test", "data": {"echo": body}}
+        if body.get("fail"):
+            plugindata["data"] = {"test": "event", "error_code": 499, "error": "asked to fail"}
+        event = {
+            "janus": "event",
+            "session_id": SESSION_ID,
+            "sender": HANDLE_ID,
+            "plugindata": plugindata,
+        }
+        if body.get("async"):
+            return [{"janus": "ack", "session_id": SESSION_ID}, event]
+        if body.get("silent"):
+            return {"janus": "ack", "session_id": SESSION_ID}
+        return {
+            "janus": "success",
+            "session_id": SESSION_ID,
+            "sender": HANDLE_ID,
+            "plugindata": plugindata,
+        }
+    return {"janus": "error", "error": {"code": 453, "reason": f"unknown request {kind}"}}
+
+
+async def open_handle(
+    transport: FakeTransport, **options: Any
+) -> tuple[janus_webrtc.Connection, janus_webrtc.Handle]:
+    conn = await janus_webrtc.connect(transport=transport, **options)
+    session = await conn.create_session()
+    handle = await session.attach("janus.plugin.test")
+    return conn, handle
+
+
+async def test_send_waits_past_the_ack_for_the_event() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    reply = await handle.send({"async": True, "n": 1})
+    assert reply.data == {"echo": {"async": True, "n": 1}}
+    assert conn.pending_requests == 0
+    await conn.close()
+
+
+async def test_a_request_without_answer_times_out_and_is_forgotten() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport, timeout=5)
+    with pytest.raises(JanusTimeoutError, match="'message'") as info:
+        await handle.send({"silent": True}, timeout=0.05)
+    assert isinstance(info.value, TimeoutError)
+    assert conn.pending_requests == 0
+    # the late event is delivered as an ordinary event, not lost and not crashing anything
+    transport.push(
+        {
+            "janus": "event",
+            "session_id": SESSION_ID,
+            "sender": HANDLE_ID,
+            "transaction": transport.sent[-1]["transaction"],
+            "plugindata": {"plugin": "janus.plugin.test", "data": {"late": True}},
+        }
+    )
+    event = await asyncio.wait_for(anext(aiter(handle.events())), 1)
+    assert isinstance(event, janus_webrtc.PluginEvent) and event.data == {"late": True}
+    await conn.close()
+
+
+async def test_create_that_never_answers_cannot_hang() -> None:
+    transport = FakeTransport(None)
+    conn = await janus_webrtc.connect(transport=transport, timeout=0.05)
+    with pytest.raises(JanusTimeoutError, match="'create'"):
+        await conn.create_session()
+    assert conn.pending_requests == 0
+    await conn.close()
+
+
+async def test_plugin_error_is_typed_with_code_and_text() -> None:
+    conn, handle = await open_handle(FakeTransport(janus))
+    with pytest.raises(PluginError) as info:
+        await handle.send({"fail": True})
+    assert info.value.error_code == 499
+    assert info.value.error == "asked to fail"
+    assert info.value.plugin == "janus.plugin.test"
+    await conn.close()
+
+
+async def test_garbage_from_the_server_is_dropped_and_the_reader_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    for garbage in (
+        "not an object",
+        [1, 2],
+        None,
+        {},
+        {"janus": "event"},
+        {"janus": "event", "session_id": "x"},
+        {"janus": "event", "session_id": SESSION_ID, "sender": 999},
+        {"janus": "event", "session_id": SESSION_ID, "sender": HANDLE_ID, "plugindata": "x"},
+        {"janus": "media", "session_id": SESSION_ID, "sender": HANDLE_ID, "receiving": "maybe"},
+        {"janus": "success", "transaction": "nobody-asked"},
+    ):
+        transport.push(garbage)
+    reply = await handle.send({"n": 2})
+    assert reply.data == {"echo": {"n": 2}}
+    kinds = []
+    while (event := handle._events.backlog.get_nowait()) is not None:
+        kinds.append(type(event).__name__)
+    assert kinds == ["UnknownEvent", "MediaState"]
+    await conn.close()
+
+
+async def test_a_lost_transport_fails_pending_requests_and_closes_everything() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    session = handle.session
+    pending = asyncio.create_task(handle.send({"silent": True}))
+    events = asyncio.create_task(_collect(handle))
+    await asyncio.sleep(0.01)
+    transport.drop(TransportClosedError("gone"))
+    with pytest.raises(TransportClosedError):
+        await pending
+    assert await asyncio.wait_for(events, 1) == []
+    await asyncio.sleep(0)
+    assert conn.closed and session.closed and handle.detached
+    with pytest.raises(StateError, match="detached"):
+        await handle.send({})
+    with pytest.raises(StateError, match="closed"):
+        await conn.create_session()
+    await handle.detach()  # idempotent, no error
+    await session.destroy()
+    await conn.close()
+
+
+async def _collect(handle: janus_webrtc.Handle) -> list[janus_webrtc.Event]:
+    return [event async for event in handle.events()]
+
+
+async def test_a_failed_send_raises_and_leaves_nothing_pending() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    transport.fail_sends = TransportError("network down")
+    with pytest.raises(TransportError, match="network down"):
+        await handle.send({})
+    assert conn.pending_requests == 0
+    await conn.close(destroy_sessions=False)
+
+
+async def test_keepalives_are_sent_for_each_session_when_the_transport_needs_them() -> None:
+    transport = FakeTransport(janus, keepalive_required=True)
+    conn = await janus_webrtc.connect(transport=transport, keepalive_interval=0.02)
+    await conn.create_session()
+    await asyncio.sleep(0.1)
+    sent = transport.requests("keepalive")
+    assert len(sent) >= 2
+    assert all(message["session_id"] == SESSION_ID for message in sent)
+    await conn.close()
+
+
+async def test_no_keepalives_when_turned_off_or_not_needed() -> None:
+    for transport, interval in (
+        (FakeTransport(janus, keepalive_required=True), None),
+        (FakeTransport(janus), 0.02),
+    ):
+        conn = await janus_webrtc.connect(transport=transport, keepalive_interval=interval)
+        await conn.create_session()
+        await asyncio.sleep(0.06)
+        assert transport.requests("keepalive") == []
+        await conn.close()
+
+
+async def test_session_timeout_closes_the_session_and_its_handles() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    session = handle.session
+    timeouts: list[janus_webrtc.Event] = []
+    session.on(timeouts.append, SessionTimeout)
+    transport.push({"janus": "timeout", "session_id": SESSION_ID})
+    await asyncio.sleep(0.01)
+    assert timeouts == [SessionTimeout()]
+    assert session.closed and handle.detached
+    assert conn.sessions == ()
+    assert transport.closed_sessions == [SESSION_ID]
+    with pytest.raises(StateError, match=f"session {SESSION_ID} is closed"):
+        await session.attach("janus.plugin.test")
+    await conn.close()
+
+
+async def test_events_are_routed_to_their_handle_with_callbacks_and_waiters() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    waiter = handle.wait_for(HangUp, timeout=1)
+    called: list[janus_webrtc.Event] = []
+    handle.on(called.append)
+    transport.push(
+        {"janus": "hangup", "session_id": SESSION_ID, "sender": HANDLE_ID, "reason": "Close PC"}
+    )
+    assert await waiter == HangUp("Close PC")
+    transport.push({"janus": "detached", "session_id": SESSION_ID, "sender": HANDLE_ID})
+    await asyncio.sleep(0.01)
+    assert called == [HangUp("Close PC"), Detached()]
+    assert handle.detached and handle.session.handles == ()
+    assert [type(e) async for e in handle.events()] == [HangUp, Detached]
+    await conn.close()
+
+
+async def test_trickle_sends_one_a_batch_or_completed() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    one = janus_webrtc.Candidate("candidate:1 1 udp 1 127.0.0.2 4000 typ host", "0", 0)
+    await handle.trickle(one)
+    await handle.trickle([one, one], completed=True)
+    await handle.trickle(completed=True)
+    with pytest.raises(ValueError, match="at least one"):
+        await handle.trickle([])
+    sent = transport.requests("trickle")
+    assert sent[0]["candidate"]["candidate"] == one.candidate
+    assert len(sent[1]["candidates"]) == 3 and sent[1]["candidates"][-1] == {"completed": True}
+    assert sent[2]["candidate"] == {"completed": True}
+    await conn.close()
+
+
+async def test_secrets_are_sent_but_never_logged_or_shown(caplog: pytest.LogCaptureFixture) -> None:
+    transport = FakeTransport(janus)
+    with caplog.at_level(logging.DEBUG, logger="janus_webrtc"):
+        conn, handle = await open_handle(transport, api_secret="API-SECRET-1", token="TOKEN-2")
+        await handle.send({"request": "create", "secret": "ROOM-SECRET-3", "pin": "PIN-4"})
+        with pytest.raises(PluginError) as info:
+            await handle.send({"fail": True, "secret": "ROOM-SECRET-3"})
+        await conn.close()
+    assert all(m["apisecret"] == "API-SECRET-1" and m["token"] == "TOKEN-2" for m in transport.sent)
+    shown = caplog.text + repr(conn) + repr(handle) + repr(handle.session) + str(info.value)
+    assert "-> " in caplog.text, "debug logging of requests should be on in this test"
+    for secret in ("API-SECRET-1", "TOKEN-2", "ROOM-SECRET-3", "PIN-4"):
+        assert secret not in shown
+
+
+async def test_state_errors_say_what_and_why() -> None:
+    transport = FakeTransport(janus)
+    conn, handle = await open_handle(transport)
+    session = handle.session
+    await handle.detach()
+    await handle.detach()
+    with pytest.raises(StateError, match=f"cannot send a message: handle {HANDLE_ID} is detached"):
+        await handle.send({})
+    with pytest.raises(StateError, match="cannot hang up"):
+        await handle.hangup()
+    await session.destroy()
+    await session.destroy()
+    assert transport.requests("destroy").__len__() == 1
+    with pytest.raises(StateError, match="cannot attach"):
+        await session.attach("echotest")
+    await conn.close()
+    await conn.close()
+    with pytest.raises(StateError, match="cannot open"):
+        await conn.open()
+
+
+async def test_importing_configures_no_logging() -> None:
+    import janus_webrtc.connection as module
+
+    root = logging.getLogger()
+    assert not any(type(h).__module__.startswith("janus_webrtc") for h in root.handlers)
+    assert all(
+        isinstance(h, logging.NullHandler) for h in logging.getLogger(module.__name__).handlers
+    )
+
+
+def test_connect_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        janus_webrtc.connect()
+    with pytest.raises(ValueError, match="scheme"):
+        janus_webrtc.connect("ftp://127.0.0.1")
+    with pytest.raises(ValueError, match="timeout"):
+        janus_webrtc.connect(transport=FakeTransport(), timeout=0)
