@@ -112,7 +112,7 @@ async def test_waiter_listens_from_creation_and_filters() -> None:
 
 async def test_waiter_times_out_with_a_typed_error() -> None:
     stream = EventStream(10, owner="handle 7")
-    with pytest.raises(JanusTimeoutError, match="WebRTCUp.*handle 7") as info:
+    with pytest.raises(JanusTimeoutError, match=r"WebRTCUp.*handle 7") as info:
         await stream.wait_for((WebRTCUp,), None, timeout=0.05)
     assert isinstance(info.value, TimeoutError)
     assert not stream._waiters

@@ -296,7 +296,9 @@ class Connection:
     def message_received(self, message: Any) -> None:
         """Handle one message from the transport: a reply, or an event to route."""
         if not isinstance(message, dict):
-            logger.warning("dropped a message that is not a JSON object: %s", type(message).__name__)
+            logger.warning(
+                "dropped a message that is not a JSON object: %s", type(message).__name__
+            )
             return
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("<- %s", protocol.redact(message))

@@ -1,0 +1,17 @@
+"""Helpers to test against a real Janus server: launcher, ICE set-up, pytest plugin.
+
+This package does not import pytest; the fixtures live in
+:mod:`janus_webrtc.testing.plugin`, loaded by pytest through the
+``pytest11`` entry point.
+"""
+
+from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
+from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
+
+__all__ = [
+    "JanusEndpoints",
+    "JanusServer",
+    "JanusStartError",
+    "ensure_ice_address",
+    "restrict_aioice_to",
+]

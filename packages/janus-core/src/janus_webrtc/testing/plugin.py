@@ -1,0 +1,128 @@
+"""pytest plugin: fixtures giving tests a real Janus server.
+
+Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
+
+- ``janus_server`` (session): :class:`~janus_webrtc.testing.JanusEndpoints` of a
+  private Janus started for the test session, or of an existing server named
+  by ``JANUS_WEBRTC_TEST_*`` environment variables.
+- ``janus_transport``: ``"ws"`` then ``"http"``; tests using it run twice.
+- ``janus_url``: the Janus API URL for ``janus_transport``.
+- ``janus_ice_address``: the address Janus gathers ICE candidates on, or None.
+
+Using an existing server::
+
+    JANUS_WEBRTC_TEST_WS_URL=ws://127.0.0.1:8188
+    JANUS_WEBRTC_TEST_HTTP_URL=http://127.0.0.1:8088/janus
+    JANUS_WEBRTC_TEST_ADMIN_WS_URL=ws://127.0.0.1:7188
+    JANUS_WEBRTC_TEST_ADMIN_HTTP_URL=http://127.0.0.1:7088/admin
+    JANUS_WEBRTC_TEST_ADMIN_SECRET=...
+    JANUS_WEBRTC_TEST_ICE_ADDRESS=127.0.0.2
+
+The fixtures are synchronous on purpose: they work with any event loop
+scope of pytest-asyncio.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+
+import pytest
+
+from janus_webrtc.testing.ice import ensure_ice_address
+from janus_webrtc.testing.server import (
+    INSTALL_HINT,
+    JanusEndpoints,
+    JanusServer,
+    find_janus_binary,
+)
+
+ENV_PREFIX = "JANUS_WEBRTC_TEST_"
+"""Prefix of the environment variables naming an existing server."""
+
+TRANSPORTS = ("ws", "http")
+"""Transports ``janus_url`` runs over, in order."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``janus`` marker."""
+    config.addinivalue_line("markers", "janus: test needs a real Janus server")
+
+
+def endpoints_from_env(environ: Mapping[str, str]) -> JanusEndpoints | None:
+    """Build endpoints of an existing server from ``JANUS_WEBRTC_TEST_*`` variables.
+
+    Args:
+        environ: The environment to read.
+
+    Returns:
+        The endpoints, or None if ``JANUS_WEBRTC_TEST_WS_URL`` is unset or empty.
+        Missing URLs and secret become ``""``, a missing ICE address None.
+    """
+    ws_url = environ.get(f"{ENV_PREFIX}WS_URL", "")
+    if not ws_url:
+        return None
+
+    def get(name: str) -> str:
+        return environ.get(f"{ENV_PREFIX}{name}", "")
+
+    return JanusEndpoints(
+        ws_url=ws_url,
+        http_url=get("HTTP_URL"),
+        admin_ws_url=get("ADMIN_WS_URL"),
+        admin_http_url=get("ADMIN_HTTP_URL"),
+        admin_secret=get("ADMIN_SECRET"),
+        ice_address=get("ICE_ADDRESS") or None,
+        recordings_dir=None,
+    )
+
+
+def _no_janus(message: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def janus_server() -> Iterator[JanusEndpoints]:
+    """Endpoints of a real Janus server for the whole test session.
+
+    Starts a private loopback-only :class:`~janus_webrtc.testing.JanusServer`
+    (ICE on :func:`~janus_webrtc.testing.ensure_ice_address` when possible),
+    unless ``JANUS_WEBRTC_TEST_WS_URL`` names an existing server. Skips the
+    test when no Janus binary exists, or fails it when ``CI=true``.
+
+    Yields:
+        The server's endpoints.
+    """
+    existing = endpoints_from_env(os.environ)
+    if existing is not None:
+        yield existing
+        return
+    if find_janus_binary() is None:
+        _no_janus(
+            "no Janus binary found: "
+            f"{INSTALL_HINT}, or set {ENV_PREFIX}WS_URL (and the other "
+            f"{ENV_PREFIX}* variables) to use a running server"
+        )
+    with JanusServer(ice_address=ensure_ice_address()) as server:
+        yield server.endpoints
+
+
+@pytest.fixture(params=TRANSPORTS, ids=TRANSPORTS)
+def janus_transport(request: pytest.FixtureRequest) -> str:
+    """The transport under test: ``"ws"``, then ``"http"``."""
+    transport: str = request.param
+    return transport
+
+
+@pytest.fixture
+def janus_url(janus_server: JanusEndpoints, janus_transport: str) -> str:
+    """The Janus API URL of ``janus_server`` for ``janus_transport``."""
+    return janus_server.url(janus_transport)
+
+
+@pytest.fixture
+def janus_ice_address(janus_server: JanusEndpoints) -> str | None:
+    """The address the server gathers ICE candidates on, or None if unrestricted."""
+    return janus_server.ice_address
