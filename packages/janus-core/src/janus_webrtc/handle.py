@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from . import protocol
-from .errors import PluginError, StateError
+from .errors import HandleNotFoundError, PluginError, SessionNotFoundError, StateError
 from .events import EventCallback, EventQueue, EventStream, EventWaiter
 from .messages import Candidate, Detached, Event, Jsep, PluginEvent, PluginResponse
 
@@ -183,6 +183,8 @@ class Handle:
         try:
             if not self._session.closed:
                 await self._request("detach", timeout=timeout)
+        except (HandleNotFoundError, SessionNotFoundError):
+            logger.debug("handle %d was already gone from the server", self._id)
         finally:
             await self._mark_detached("detached")
 

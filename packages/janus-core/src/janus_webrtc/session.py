@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from . import protocol
-from .errors import ProtocolError, StateError
+from .errors import ProtocolError, SessionNotFoundError, StateError
 from .events import EventCallback, EventStream
 from .handle import Handle
 from .messages import Event, SessionTimeout
@@ -144,12 +144,15 @@ class Session:
         """Destroy the session and detach its handles. Idempotent.
 
         The session is closed locally even if Janus cannot be told; the error is raised after.
+        A session the server no longer knows (timed out, destroyed elsewhere) is no error.
         """
         if self._state is SessionState.CLOSED:
             return
         try:
             if not self._connection.closed:
                 await self._connection._request("destroy", session_id=self._id, timeout=timeout)
+        except SessionNotFoundError:
+            logger.debug("session %d was already gone from the server", self._id)
         finally:
             await self._close("destroyed")
 

@@ -8,6 +8,10 @@ Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
 - ``janus_transport``: ``"ws"`` then ``"http"``; tests using it run twice.
 - ``janus_url``: the Janus API URL for ``janus_transport``.
 - ``janus_ice_address``: the address Janus gathers ICE candidates on, or None.
+- ``janus_connection``: an open :class:`~janus_webrtc.Connection` to ``janus_url``.
+- ``janus_session``: a :class:`~janus_webrtc.Session` on ``janus_connection``.
+- ``janus_server_factory``: starts extra private servers with other settings
+  (API secret, short session timeout, ...), stopped after the test.
 
 Using an existing server::
 
@@ -25,10 +29,12 @@ scope of pytest-asyncio.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import Any
 
 import pytest
 
+import janus_webrtc
 from janus_webrtc.testing.ice import ensure_ice_address
 from janus_webrtc.testing.server import (
     INSTALL_HINT,
@@ -126,3 +132,45 @@ def janus_url(janus_server: JanusEndpoints, janus_transport: str) -> str:
 def janus_ice_address(janus_server: JanusEndpoints) -> str | None:
     """The address the server gathers ICE candidates on, or None if unrestricted."""
     return janus_server.ice_address
+
+
+@pytest.fixture
+def janus_server_factory() -> Iterator[Callable[..., JanusEndpoints]]:
+    """Start extra private servers: ``janus_server_factory(api_secret="s")``.
+
+    Takes the keyword arguments of :class:`~janus_webrtc.testing.JanusServer`; every server
+    started is stopped after the test. Skips (or fails under ``CI=true``) without Janus.
+    """
+    servers: list[JanusServer] = []
+
+    def start(**options: Any) -> JanusEndpoints:
+        if find_janus_binary(options.get("binary")) is None:
+            _no_janus(f"no Janus binary found: {INSTALL_HINT}")
+        server = JanusServer(**options)
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+try:  # the async fixtures need pytest-asyncio (the ``testing`` extra); the rest works without it
+    import pytest_asyncio
+except ImportError:  # pragma: no cover - depends on the environment
+    pass
+else:
+
+    @pytest_asyncio.fixture
+    async def janus_connection(janus_url: str) -> AsyncIterator[janus_webrtc.Connection]:
+        """An open connection to ``janus_url`` (so over each transport), closed after the test."""
+        async with janus_webrtc.connect(janus_url) as connection:
+            yield connection
+
+    @pytest_asyncio.fixture
+    async def janus_session(
+        janus_connection: janus_webrtc.Connection,
+    ) -> AsyncIterator[janus_webrtc.Session]:
+        """A session on ``janus_connection``, destroyed after the test."""
+        async with await janus_connection.create_session() as session:
+            yield session

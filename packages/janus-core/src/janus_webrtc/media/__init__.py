@@ -1,0 +1,21 @@
+"""Media helpers for WebRTC handles: generated sources and counting sinks.
+
+- :class:`TestPatternVideoTrack`: a moving test pattern that also carries its frame number,
+  so an echoed frame can be matched with the moment it was sent.
+- :class:`ToneAudioTrack`: a sine tone.
+- :class:`FrameCounter`: a sink (like aiortc's ``MediaBlackhole``) that reads remote tracks
+  and counts their decoded frames, sizes and samples.
+
+They need nothing beyond aiortc and PyAV.
+"""
+
+from .generators import TestPatternVideoTrack, ToneAudioTrack, read_frame_number
+from .sinks import FrameCounter, KindCount
+
+__all__ = [
+    "FrameCounter",
+    "KindCount",
+    "TestPatternVideoTrack",
+    "ToneAudioTrack",
+    "read_frame_number",
+]
