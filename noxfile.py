@@ -1,0 +1,263 @@
+"""Nox sessions for the janus-webrtc monorepo.
+
+Every folder ``packages/<name>/`` with a ``pyproject.toml`` is one published distribution and
+is found here at load time, so a new package joins ``tests``, ``typecheck``, ``docs``, ``bench``
+and ``demo`` without editing this file. The core (``packages/janus-core``, distribution
+``janus-webrtc``) always comes first.
+
+Sessions (``nox -l`` lists them):
+
+- ``tests(package='<folder>')``: one virtualenv per package holding only that package, the
+  in-repo packages it declares as dependencies (installed from their folders, not editable) and
+  pytest; pytest runs in the package's folder. ``nox -s tests`` runs every package.
+- ``lint``: ``ruff check`` and ``ruff format --check`` over the repository.
+- ``typecheck``: ``mypy --strict`` over every package's ``src/``.
+- ``docs``: ``mkdocs build --strict`` (API reference from docstrings).
+- ``bench``: every ``bench/bench_*.py``; ``nox -s bench -- --quick`` for a short run.
+- ``demo``: ``demo/run_demo.py`` against a private Janus.
+
+Arguments after ``--`` go to pytest (``tests``), to each bench script (``bench``) or to the
+demo (``demo``). ``CI`` and ``JANUS_*`` variables reach every command.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nox
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent
+PACKAGES_DIR = ROOT / "packages"
+CORE_FOLDER = "janus-core"
+REPORTS_DIR = ROOT / ".nox" / "_reports"
+"""JUnit XML reports of the ``tests`` sessions, one per package (read by scripts/test)."""
+
+# Tool versions, pinned so that a fresh CI machine checks exactly what developers check.
+RUFF = "ruff==0.17.6"
+MYPY = "mypy==2.4.1"
+PYTEST = ("pytest>=8", "pytest-asyncio>=0.24")
+DOCS = (
+    "mkdocs>=1.6,<2",
+    "mkdocs-material>=9.5,<10",
+    "mkdocstrings[python]>=0.26",
+)
+
+TEST_EXTRAS = ("test", "tests", "testing")
+"""Optional-dependency extras and dependency groups installed to test a package."""
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+nox.options.default_venv_backend = "uv|virtualenv"
+# Locally, keep virtualenvs between runs (installs still run, and in-repo packages are always
+# rebuilt); in CI start from nothing so that a dependency dropped from a pyproject shows up.
+nox.options.reuse_venv = "no" if IN_CI else "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+
+@dataclass(frozen=True)
+class Package:
+    """One distribution of the monorepo, read from ``packages/<folder>/pyproject.toml``."""
+
+    folder: str
+    path: Path
+    name: str
+    import_name: str
+    requires: tuple[str, ...]
+    test_requires: tuple[str, ...] = field(default=())
+    test_extras: tuple[str, ...] = field(default=())
+
+    @property
+    def has_tests(self) -> bool:
+        """Whether the package has a tests/ folder yet."""
+        return (self.path / "tests").is_dir()
+
+    @property
+    def src(self) -> Path:
+        """The folder of the import package."""
+        return self.path / "src" / self.import_name
+
+
+def _import_name(path: Path, project: dict[str, Any], tool: dict[str, Any]) -> str:
+    wheel = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
+    for entry in wheel.get("packages", []):
+        return Path(entry).name
+    src = path / "src"
+    found = sorted(p.parent.name for p in src.glob("*/__init__.py")) if src.is_dir() else []
+    if len(found) == 1:
+        return found[0]
+    return str(project["name"]).replace("-", "_").lower()
+
+
+def _requirement_strings(items: Any) -> list[str]:
+    return [item for item in items or () if isinstance(item, str)]
+
+
+def _read_package(pyproject: Path) -> Package | None:
+    path = pyproject.parent
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SystemExit(f"noxfile: cannot read {pyproject.relative_to(ROOT)}: {exc}") from exc
+    project = data.get("project")
+    if not isinstance(project, dict) or "name" not in project:
+        return None
+    optional = project.get("optional-dependencies", {}) or {}
+    groups = data.get("dependency-groups", {}) or {}
+    test_requires: list[str] = []
+    for group in TEST_EXTRAS:
+        test_requires += _requirement_strings(groups.get(group))
+    return Package(
+        folder=path.name,
+        path=path,
+        name=canonicalize_name(str(project["name"])),
+        import_name=_import_name(path, project, data.get("tool", {}) or {}),
+        requires=tuple(_requirement_strings(project.get("dependencies"))),
+        test_requires=tuple(test_requires),
+        test_extras=tuple(extra for extra in TEST_EXTRAS if extra in optional),
+    )
+
+
+def discover_packages() -> list[Package]:
+    """Return the monorepo's packages, the core first, then by folder name."""
+    found = [_read_package(p) for p in sorted(PACKAGES_DIR.glob("*/pyproject.toml"))]
+    packages = [p for p in found if p is not None]
+    return sorted(packages, key=lambda p: (p.folder != CORE_FOLDER, p.folder))
+
+
+PACKAGES = discover_packages()
+BY_FOLDER = {p.folder: p for p in PACKAGES}
+BY_NAME = {p.name: p for p in PACKAGES}
+
+
+def in_repo_closure(roots: list[Package]) -> list[Package]:
+    """Return ``roots`` and every in-repo package they need, directly or not, in repo order."""
+    needed: dict[str, Package] = {}
+    todo = list(roots)
+    while todo:
+        package = todo.pop()
+        if package.name in needed:
+            continue
+        needed[package.name] = package
+        for text in (*package.requires, *package.test_requires):
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue  # pip will report it properly at install time
+            if requirement.marker is not None and not requirement.marker.evaluate():
+                continue
+            dependency = BY_NAME.get(canonicalize_name(requirement.name))
+            if dependency is not None:
+                todo.append(dependency)
+    return [p for p in PACKAGES if p.name in needed]
+
+
+def install_packages(
+    session: nox.Session, packages: list[Package], *requirements: str, test: Package | None = None
+) -> None:
+    """Install in-repo packages from their folders (not editable) plus ``requirements``.
+
+    In-repo packages are rebuilt on every run, so the venv always holds the current sources.
+    ``test``'s test extras and dependency groups are installed too.
+    """
+    targets = []
+    for package in packages:
+        target = str(package.path)
+        if package is test and package.test_extras:
+            target += f"[{','.join(package.test_extras)}]"
+        targets.append(target)
+    extra = [*requirements, *(test.test_requires if test is not None else ())]
+    if session.venv_backend == "uv":
+        rebuild = [f"--reinstall-package={package.name}" for package in packages]
+        session.install(*rebuild, *targets, *extra)
+    else:
+        session.install(*targets, *extra)
+        session.install("--force-reinstall", "--no-deps", *(str(p.path) for p in packages))
+
+
+def passthrough_env() -> dict[str, str]:
+    """``CI`` and ``JANUS_*`` variables, given explicitly to commands that need them."""
+    return {k: v for k, v in os.environ.items() if k == "CI" or k.startswith("JANUS_")}
+
+
+@nox.session
+@nox.parametrize("package", [p.folder for p in PACKAGES])
+def tests(session: nox.Session, package: str) -> None:
+    """Run one package's tests in a venv holding only what it declares."""
+    target = BY_FOLDER[package]
+    install_packages(session, in_repo_closure([target]), *PYTEST, test=target)
+    # The installed copy is what gets tested: prove it imports from outside the source tree.
+    session.run("python", "-c", f"import {target.import_name}", env=passthrough_env())
+    if not target.has_tests:
+        session.skip(f"{package} has no tests/ folder yet")
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    report = REPORTS_DIR / f"{package}.xml"
+    report.unlink(missing_ok=True)
+    session.chdir(target.path)
+    # pytest exit code 5 (no tests collected) fails the session: a tests/ folder that collects
+    # nothing is a mistake. The janus_webrtc pytest plugin comes from the installed package.
+    session.run(
+        "pytest",
+        f"--junitxml={report}",
+        "-o",
+        f"junit_suite_name={target.name}",
+        *session.posargs,
+        env=passthrough_env(),
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff (configuration in the root pyproject.toml)."""
+    session.install(RUFF)
+    session.run("ruff", "--version")
+    failed = []
+    for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
+        # Run both checks even if the first fails, so that one run shows every problem.
+        try:
+            session.run(*command)
+        except nox.command.CommandFailed:
+            failed.append(" ".join(command))
+    if failed:
+        session.error(f"failed: {'; '.join(failed)}")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Run ``mypy --strict`` over every package's sources, all installed in one venv."""
+    install_packages(session, PACKAGES, MYPY, *PYTEST)
+    session.run("mypy", "--version")
+    session.run("mypy", "--strict", *(str(p.src.relative_to(ROOT)) for p in PACKAGES))
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation with ``mkdocs build --strict`` into site/."""
+    install_packages(session, PACKAGES, *DOCS)
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"), *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run every bench/bench_*.py script; ``nox -s bench -- --quick`` for a short run."""
+    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    if not scripts:
+        session.skip("no bench/bench_*.py scripts yet")
+    install_packages(session, PACKAGES, *PYTEST)
+    for script in scripts:
+        session.run("python", str(script), *session.posargs, env=passthrough_env())
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Start a private Janus and run demo/run_demo.py (and every demo/demo_*.py) against it."""
+    install_packages(session, PACKAGES)
+    session.run(
+        "python", str(ROOT / "demo" / "run_demo.py"), *session.posargs, env=passthrough_env()
+    )
