@@ -199,11 +199,10 @@ async def test_keepalives_keep_sessions_alive(
         assert (await handle.send({"audio": True})).data["result"] == "ok"
 
 
-async def test_a_session_without_keepalive_times_out(
-    short_timeout_server: JanusEndpoints, janus_transport: str
+async def test_a_session_without_keepalive_times_out_over_websocket(
+    short_timeout_server: JanusEndpoints,
 ) -> None:
-    if janus_transport == "http":
-        pytest.skip("over HTTP the long-poll itself keeps the session alive (see the test above)")
+    # WebSocket only: over HTTP the long-poll itself keeps the session alive (see above)
     async with janus_webrtc.connect(short_timeout_server.ws_url, keepalive_interval=None) as conn:
         session = await conn.create_session()
         handle = await session.attach("echotest")
