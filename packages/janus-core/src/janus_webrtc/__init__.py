@@ -13,7 +13,7 @@ Example::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 from . import plugins
 from .connection import Connection, ConnectionState, connect
@@ -54,8 +54,8 @@ from .messages import (
 from .session import Session, SessionState
 
 try:
-    __version__ = version("janus-webrtc")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = _metadata.version("janus-webrtc")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
