@@ -5,12 +5,18 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from types import TracebackType
 from typing import Any
 
 from . import protocol
-from .errors import JanusTimeoutError, StateError, TransportClosedError
+from .errors import (
+    ConnectError,
+    JanusError,
+    JanusTimeoutError,
+    StateError,
+    TransportClosedError,
+)
 from .messages import ServerInfo
 from .plugins import PluginRegistry, default_registry
 from .session import Session, _data_id
@@ -27,6 +33,7 @@ class ConnectionState(enum.Enum):
 
     NEW = "new"
     OPEN = "open"
+    RECONNECTING = "reconnecting"
     CLOSED = "closed"
 
 
@@ -56,12 +63,19 @@ class Connection:
             needs them (WebSocket); ``None`` turns keepalives off.
         event_queue_size: Capacity of each handle's and session's event queues.
         plugins: The plugin registry (default: the process-wide one).
+        reconnect: Make a new transport with this factory when the transport is lost, and
+            ``claim`` every open session on it, so sessions and handles survive a drop
+            (``None``: a lost transport closes the connection).
+        reconnect_timeout: Seconds to keep trying before giving up and closing. Keep it
+            below the server's ``reclaim_session_timeout``, after which claims fail.
     """
 
     def __init__(
         self,
         transport: Transport,
         *,
+        reconnect: Callable[[], Transport] | None = None,
+        reconnect_timeout: float = 30.0,
         api_secret: str | None = None,
         token: str | None = None,
         timeout: float = 10.0,
@@ -89,6 +103,11 @@ class Connection:
         self._keepalive_task: asyncio.Task[None] | None = None
         self._state = ConnectionState.NEW
         self._close_reason: Exception | None = None
+        self._transport_factory = reconnect
+        self.reconnect_timeout = reconnect_timeout
+        self._reconnected = asyncio.Event()
+        self.reconnections = 0
+        """How many times the transport was replaced after a drop."""
 
     def __repr__(self) -> str:
         return (
@@ -159,6 +178,7 @@ class Connection:
             return
         self._state = ConnectionState.CLOSED
         self._close_reason = reason
+        self._reconnected.set()
         if self._keepalive_task is not None:
             self._keepalive_task.cancel()
         self._fail_pending(reason or TransportClosedError("the connection was closed"))
@@ -227,8 +247,9 @@ class Connection:
             wait_event: Wait past an ``ack`` for the ``event`` with the same transaction.
             **fields: Further top-level fields.
         """
+        limit = self.timeout if timeout is None else timeout
         if self._state is not ConnectionState.OPEN:
-            raise StateError(f"cannot send {kind!r}: connection is {self._state.value}")
+            await self._wait_open(kind, limit)
         transaction = self._ids.next()
         message = protocol.build_request(
             kind, transaction, session_id=session_id, handle_id=handle_id, **fields
@@ -241,7 +262,6 @@ class Connection:
             logger.debug("-> %s", protocol.redact(message))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[transaction] = _Pending(future, kind, wait_event)
-        limit = self.timeout if timeout is None else timeout
         try:
             async with asyncio.timeout(limit):
                 await self._transport.send(message)
@@ -255,6 +275,19 @@ class Connection:
             assert error is not None
             raise error
         return reply
+
+    async def _wait_open(self, kind: str, limit: float) -> None:
+        """Wait (within ``limit``) for a reconnection in progress; raise if not open."""
+        if self._state is ConnectionState.RECONNECTING:
+            try:
+                async with asyncio.timeout(limit):
+                    await self._reconnected.wait()
+            except TimeoutError:
+                raise JanusTimeoutError(
+                    f"cannot send {kind!r}: still reconnecting after {limit} s"
+                ) from None
+        if self._state is not ConnectionState.OPEN:
+            raise StateError(f"cannot send {kind!r}: connection is {self._state.value}")
 
     async def info(self, *, timeout: float | None = None) -> ServerInfo:
         """Ask Janus about itself: version, settings, plugins and transports."""
@@ -320,13 +353,65 @@ class Connection:
             logger.debug("dropped a %r message for no known session", message.get("janus"))
 
     def connection_lost(self, exc: Exception | None) -> None:
-        """The transport went away: fail pending requests and close everything."""
-        if self._state is ConnectionState.CLOSED:
+        """The transport went away: fail pending requests, then reconnect or close."""
+        if self._state is not ConnectionState.OPEN:
             return
-        logger.warning("connection to Janus lost: %s", exc)
         reason = exc if exc is not None else TransportClosedError("the transport closed")
         self._fail_pending(reason)
-        self._spawn(self._shutdown(reason))
+        if self._transport_factory is None:
+            logger.warning("connection to Janus lost: %s", reason)
+            self._spawn(self._shutdown(reason))
+            return
+        logger.warning("connection to Janus lost (%s): reconnecting", reason)
+        self._state = ConnectionState.RECONNECTING
+        self._reconnected.clear()
+        self._spawn(self._reconnect(reason))
+
+    async def _reconnect(self, reason: Exception) -> None:
+        """Open a new transport and claim every open session on it, or give up and close."""
+        assert self._transport_factory is not None
+        await self._transport.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.reconnect_timeout
+        delay = 0.05
+        while self._state is ConnectionState.RECONNECTING:
+            transport = self._transport_factory()
+            try:
+                async with asyncio.timeout(max(deadline - loop.time(), 0.01)):
+                    await transport.open(self)
+            except asyncio.CancelledError:
+                await transport.close()
+                raise
+            except (ConnectError, TimeoutError) as exc:
+                await transport.close()
+                if loop.time() + delay >= deadline:
+                    logger.error("could not reconnect to Janus within %s s", self.reconnect_timeout)
+                    await self._shutdown(reason)
+                    return
+                logger.info("reconnect failed (%s); next try in %.2f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                continue
+            self._transport = transport
+            self._state = ConnectionState.OPEN
+            break
+        else:  # closed by the user meanwhile
+            return
+        self.reconnections += 1
+        await asyncio.gather(*(self._claim(s) for s in list(self._sessions.values())))
+        self._reconnected.set()
+        logger.info("reconnected to Janus; %d session(s) claimed", len(self._sessions))
+
+    async def _claim(self, session: Session) -> None:
+        try:
+            await self._request("claim", session_id=session.id)
+        except JanusError as exc:
+            logger.warning(
+                "session %d could not be claimed after reconnecting: %s", session.id, exc
+            )
+            await session._close("lost")
+            return
+        self._transport.session_opened(session.id)
 
 
 class _Connector:
@@ -364,6 +449,8 @@ def connect(
     keepalive_interval: float | None = 25.0,
     event_queue_size: int = 1024,
     plugins: PluginRegistry | None = None,
+    reconnect: bool = True,
+    reconnect_timeout: float = 30.0,
 ) -> _Connector:
     """Open a connection to Janus; use it with ``async with`` or ``await`` it.
 
@@ -378,6 +465,9 @@ def connect(
             below the server's ``session_timeout``.
         event_queue_size: Capacity of each event queue (oldest dropped when full).
         plugins: The plugin registry (default: the process-wide one).
+        reconnect: With ``url``: when the transport drops, open a new one and ``claim`` the
+            open sessions, so sessions and handles survive (``False``: close instead).
+        reconnect_timeout: Seconds to keep trying to reconnect before closing.
 
     Raises:
         ConnectError: (when awaited) the server cannot be reached.
@@ -385,11 +475,21 @@ def connect(
     """
     if (url is None) == (transport is None):
         raise ValueError("give exactly one of url and transport")
+    factory: Callable[[], Transport] | None = None
     if transport is None:
         assert url is not None
-        transport = transport_for_url(url, api_secret=api_secret, token=token, open_timeout=timeout)
+        address = url
+
+        def factory() -> Transport:
+            return transport_for_url(
+                address, api_secret=api_secret, token=token, open_timeout=timeout
+            )
+
+        transport = factory()
     connection = Connection(
         transport,
+        reconnect=factory if reconnect else None,
+        reconnect_timeout=reconnect_timeout,
         api_secret=api_secret,
         token=token,
         timeout=timeout,

@@ -101,17 +101,27 @@ class HttpTransport(Transport):
         if client is None or sink is None or self._closing:
             raise TransportClosedError(f"cannot send: the HTTP transport to {self.url} is closed")
         url = self.url + protocol.http_path(message)
-        try:
-            async with client.post(
-                url, data=json.dumps(message, separators=(",", ":")), timeout=self._request_timeout
-            ) as response:
-                body = await response.read()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            kind = message.get("janus")
-            raise TransportError(
-                f"HTTP request {kind!r} to {url} failed: {type(exc).__name__}: {exc}"
-            ) from exc
+        data = json.dumps(message, separators=(",", ":"))
+        for attempt in (1, 2):
+            try:
+                async with client.post(url, data=data, timeout=self._request_timeout) as response:
+                    body = await response.read()
+                break
+            except aiohttp.ServerDisconnectedError as exc:
+                # A pooled keep-alive connection the peer had already dropped (a restarted
+                # proxy, an idle timeout): retry once on a fresh connection.
+                if attempt == 1:
+                    logger.debug("POST to %s hit a dropped connection; retrying once", url)
+                    continue
+                raise self._post_failed(message, url, exc) from exc
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise self._post_failed(message, url, exc) from exc
         self._deliver(body, url)
+
+    @staticmethod
+    def _post_failed(message: dict[str, Any], url: str, exc: BaseException) -> TransportError:
+        kind = message.get("janus")
+        return TransportError(f"HTTP request {kind!r} to {url} failed: {type(exc).__name__}: {exc}")
 
     def _deliver(self, body: bytes, url: str) -> None:
         sink = self._sink

@@ -1,0 +1,212 @@
+"""A dropped transport recovers: a new one is opened and the sessions are claimed on it.
+
+The drop is real: the client talks to the real Janus through a TCP proxy on loopback that the
+test cuts, over both transports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+import janus_webrtc
+from janus_webrtc import ConnectionState, PluginEvent, StateError, TransportClosedError
+from janus_webrtc.testing.fake import FakeTransport
+
+
+class CuttableProxy:
+    """Forwards TCP connections to a target port; ``cut()`` drops every live connection."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = 0
+        self.accepted = 0
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.accepted += 1
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        self._writers.update((writer, up_writer))
+        pipes = [
+            asyncio.create_task(self._pipe(reader, up_writer)),
+            asyncio.create_task(self._pipe(up_reader, writer)),
+        ]
+        self._tasks.update(pipes)
+        await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
+        for task in pipes:
+            task.cancel()
+        for w in (writer, up_writer):
+            w.close()
+            self._writers.discard(w)
+
+    @staticmethod
+    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError, asyncio.CancelledError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+
+    def cut(self) -> None:
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def close(self) -> None:
+        self.cut()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+@pytest.fixture
+async def proxy(janus_url: str) -> AsyncIterator[tuple[CuttableProxy, str]]:
+    parts = urlsplit(janus_url)
+    assert parts.port is not None
+    proxy = CuttableProxy(parts.port)
+    await proxy.start()
+    yield proxy, urlunsplit(parts._replace(netloc=f"127.0.0.1:{proxy.port}"))
+    await proxy.close()
+
+
+@pytest.mark.janus
+async def test_sessions_and_handles_survive_a_dropped_transport(
+    proxy: tuple[CuttableProxy, str], janus_transport: str
+) -> None:
+    cuttable, url = proxy
+    async with janus_webrtc.connect(url, timeout=5) as conn:
+        session = await conn.create_session()
+        handle = await session.attach("videoroom")
+        room = (await handle.send({"request": "create", "notify_joining": True})).data["room"]
+        await handle.send({"request": "join", "room": room, "ptype": "publisher"})
+        cuttable.cut()
+        if janus_transport == "ws":
+            # a request in flight when the WebSocket drops fails (it may or may not have reached
+            # Janus, so it is not repeated); a new WebSocket is opened and the session claimed
+            await _eventually(
+                lambda: conn.reconnections >= 1 and conn.state is ConnectionState.OPEN
+            )
+        # over HTTP every request and long-poll is its own TCP connection: the transport
+        # retries the cut long-poll by itself, with no reconnection at the connection level
+        reply = await handle.send({"request": "exists", "room": room}, timeout=10)
+        assert reply.data["exists"] is True
+        assert conn.state is ConnectionState.OPEN
+        assert cuttable.accepted >= 2
+        assert not session.closed and not handle.detached
+        # events still reach the claimed handle over the new transport
+        joining = handle.wait_for(PluginEvent, predicate=lambda e: "joining" in e.data, timeout=5)
+        other = await (await conn.create_session()).attach("videoroom")
+        await other.send({"request": "join", "room": room, "ptype": "publisher", "display": "late"})
+        assert (await joining).data["joining"]["display"] == "late"
+        await handle.send({"request": "destroy", "room": room})
+
+
+@pytest.mark.janus
+async def test_without_reconnect_a_drop_closes_everything(
+    proxy: tuple[CuttableProxy, str], janus_transport: str
+) -> None:
+    cuttable, url = proxy
+    conn = await janus_webrtc.connect(url, timeout=5, reconnect=False)
+    session = await conn.create_session()
+    handle = await session.attach("echotest")
+    cuttable.cut()
+    if janus_transport == "http":
+        # HTTP has no standing connection: the next request simply opens a new one
+        assert (await handle.send({"audio": True})).data["result"] == "ok"
+    else:
+        await _eventually(lambda: conn.closed)
+        assert conn.closed and session.closed and handle.detached
+        with pytest.raises(StateError):
+            await handle.send({"audio": True})
+    await conn.close()
+
+
+async def _eventually(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Poll ``condition`` until true; fail the test after ``timeout`` seconds."""
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - polling a plain condition in a test
+            await asyncio.sleep(0.01)
+
+
+@pytest.mark.janus
+async def test_reconnect_gives_up_when_the_server_stays_away(janus_transport: str) -> None:
+    from janus_webrtc.testing import JanusServer
+
+    with JanusServer() as server:
+        conn = await janus_webrtc.connect(
+            server.endpoints.url(janus_transport), timeout=2, reconnect_timeout=1.0
+        )
+        session = await conn.create_session()
+        handle = await session.attach("echotest")
+    # the server is gone for good
+    with pytest.raises(
+        (
+            TransportClosedError,
+            StateError,
+            janus_webrtc.TransportError,
+            janus_webrtc.JanusTimeoutError,
+        )
+    ):
+        await handle.send({"audio": True})
+    await _eventually(lambda: conn.closed)
+    assert session.closed and handle.detached
+    await conn.close()
+
+
+def _fake_janus(sessions_known: set[int]) -> Any:
+    def respond(request: dict[str, Any]) -> dict[str, Any]:
+        kind = request["janus"]
+        if kind == "create":
+            sessions_known.add(77)
+            return {"janus": "success", "data": {"id": 77}}
+        if kind == "claim":
+            if request["session_id"] in sessions_known:
+                return {"janus": "success", "session_id": request["session_id"]}
+            return {"janus": "error", "error": {"code": 458, "reason": "No such session"}}
+        return {"janus": "ack"}
+
+    return respond
+
+
+async def test_a_session_the_server_forgot_is_closed_after_reconnecting() -> None:
+    known: set[int] = set()
+    transports: list[FakeTransport] = []
+
+    def factory() -> FakeTransport:
+        transports.append(FakeTransport(_fake_janus(known)))
+        return transports[-1]
+
+    conn = janus_webrtc.Connection(factory(), reconnect=factory)
+    await conn.open()
+    kept = await conn.create_session()
+    transports[0].drop(TransportClosedError("cut"))
+    assert conn.state is ConnectionState.RECONNECTING
+    # a request made while reconnecting waits for the new transport instead of failing
+    await kept.keepalive(timeout=2)
+    assert conn.state is ConnectionState.OPEN and conn.reconnections == 1
+    assert not kept.closed
+    assert transports[1].requests("claim")[0]["session_id"] == 77
+    assert transports[1].opened_sessions == [77]
+    known.clear()
+    transports[1].drop(TransportClosedError("cut again"))
+    await _eventually(lambda: conn.reconnections == 2 and kept.closed)
+    assert kept.closed, "a session the server no longer knows must be closed, not kept as a zombie"
+    assert conn.reconnections == 2
+    await conn.close()
