@@ -121,8 +121,8 @@ async def test_many_sessions_share_one_connection(janus_connection: Connection) 
 async def test_detach_destroy_and_state_errors(janus_connection: Connection) -> None:
     session = await janus_connection.create_session()
     handle = await session.attach("echotest")
-    await handle.hangup()  # no PeerConnection yet: Janus accepts it
     await handle.trickle(completed=True)
+    await handle.hangup()  # no PeerConnection yet: Janus accepts it
     await handle.detach()
     await handle.detach()
     assert handle.detached
@@ -189,7 +189,8 @@ def short_timeout_server(janus_server_factory: Callable[..., JanusEndpoints]) ->
 async def test_keepalives_keep_sessions_alive(
     short_timeout_server: JanusEndpoints, janus_transport: str
 ) -> None:
-    # over WebSocket the connection sends keepalives; over HTTP the long-poll is the keepalive
+    # the connection sends keepalives over both transports: over HTTP a long-poll counts as
+    # activity only when it starts, and lasts up to 30 s, longer than this server's timeout
     url = short_timeout_server.url(janus_transport)
     async with janus_webrtc.connect(url, keepalive_interval=0.5) as conn:
         session = await conn.create_session()
@@ -199,11 +200,11 @@ async def test_keepalives_keep_sessions_alive(
         assert (await handle.send({"audio": True})).data["result"] == "ok"
 
 
-async def test_a_session_without_keepalive_times_out_over_websocket(
-    short_timeout_server: JanusEndpoints,
+async def test_a_session_without_keepalive_times_out(
+    short_timeout_server: JanusEndpoints, janus_transport: str
 ) -> None:
-    # WebSocket only: over HTTP the long-poll itself keeps the session alive (see above)
-    async with janus_webrtc.connect(short_timeout_server.ws_url, keepalive_interval=None) as conn:
+    url = short_timeout_server.url(janus_transport)
+    async with janus_webrtc.connect(url, keepalive_interval=None) as conn:
         session = await conn.create_session()
         handle = await session.attach("echotest")
         timed_out = [event async for event in session.events()]

@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 _RETRY_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
+_POST_ATTEMPTS = 3
 
 
 class HttpTransport(Transport):
@@ -26,8 +27,9 @@ class HttpTransport(Transport):
 
     Requests are POSTed to ``<base>``, ``<base>/<session>`` or ``<base>/<session>/<handle>``; the
     POST's body is the reply. Each open session has one long-poll GET that fetches up to
-    ``max_events`` events at a time; the long-poll also keeps the session alive, so no
-    ``keepalive`` requests are needed.
+    ``max_events`` events at a time. Janus counts the start of each long-poll as activity, but
+    a poll lasts up to 30 s, so with a ``session_timeout`` below that a session would time out
+    mid-poll: keepalives are sent over HTTP too.
 
     Args:
         url: The base URL, such as ``http://127.0.0.1:8088/janus``.
@@ -40,7 +42,7 @@ class HttpTransport(Transport):
             holds one).
     """
 
-    keepalive_required = False
+    keepalive_required = True
 
     def __init__(
         self,
@@ -102,16 +104,16 @@ class HttpTransport(Transport):
             raise TransportClosedError(f"cannot send: the HTTP transport to {self.url} is closed")
         url = self.url + protocol.http_path(message)
         data = json.dumps(message, separators=(",", ":"))
-        for attempt in (1, 2):
+        for attempt in range(1, _POST_ATTEMPTS + 1):
             try:
                 async with client.post(url, data=data, timeout=self._request_timeout) as response:
                     body = await response.read()
                 break
             except aiohttp.ServerDisconnectedError as exc:
                 # A pooled keep-alive connection the peer had already dropped (a restarted
-                # proxy, an idle timeout): retry once on a fresh connection.
-                if attempt == 1:
-                    logger.debug("POST to %s hit a dropped connection; retrying once", url)
+                # proxy, an idle timeout): the pool may hold several, so retry a few times.
+                if attempt < _POST_ATTEMPTS:
+                    logger.debug("POST to %s hit a dropped connection; retrying", url)
                     continue
                 raise self._post_failed(message, url, exc) from exc
             except (aiohttp.ClientError, TimeoutError) as exc:
