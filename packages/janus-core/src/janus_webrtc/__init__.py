@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import plugins
+from . import media, plugins
 from .connection import Connection, ConnectionState, connect
 from .errors import (
     ConnectError,
@@ -52,6 +52,20 @@ from .messages import (
     WebRTCUp,
 )
 from .session import Session, SessionState
+from .webrtc import MediaRejectedError, MediaSink, PeerConnectionError, WebRTCHandle
+from .webrtc_channels import DataChannel
+from .webrtc_events import (
+    ConnectionStateChanged,
+    DataChannelClosed,
+    DataChannelMessage,
+    DataChannelOpened,
+    IceStateChanged,
+    RemoteTrack,
+    RemoteTrackEnded,
+    RtpStreamStats,
+    TransportStats,
+    WebRTCStats,
+)
 
 try:
     __version__ = _metadata.version("janus-webrtc")
@@ -64,6 +78,11 @@ __all__ = [
     "ConnectError",
     "Connection",
     "ConnectionState",
+    "ConnectionStateChanged",
+    "DataChannel",
+    "DataChannelClosed",
+    "DataChannelMessage",
+    "DataChannelOpened",
     "Detached",
     "Event",
     "EventQueue",
@@ -72,15 +91,22 @@ __all__ = [
     "HandleNotFoundError",
     "HandleState",
     "HangUp",
+    "IceStateChanged",
     "JanusError",
     "JanusTimeoutError",
     "Jsep",
+    "MediaRejectedError",
+    "MediaSink",
     "MediaState",
+    "PeerConnectionError",
     "PluginError",
     "PluginEvent",
     "PluginNotFoundError",
     "PluginResponse",
     "ProtocolError",
+    "RemoteTrack",
+    "RemoteTrackEnded",
+    "RtpStreamStats",
     "ServerError",
     "ServerInfo",
     "Session",
@@ -91,11 +117,15 @@ __all__ = [
     "StateError",
     "TransportClosedError",
     "TransportError",
+    "TransportStats",
     "Trickle",
     "UnauthorizedError",
     "UnknownEvent",
+    "WebRTCHandle",
+    "WebRTCStats",
     "WebRTCUp",
     "__version__",
     "connect",
+    "media",
     "plugins",
 ]

@@ -42,7 +42,9 @@ class DataChannel:
         self._publish = publish
         self._max_queued = max_queued
         self._outbox: deque[str | bytes] = deque()
-        self._inbox = EventQueue(max_queued, (DataChannelMessage,), owner=f"data channel {channel.label!r}")
+        self._inbox = EventQueue(
+            max_queued, (DataChannelMessage,), owner=f"data channel {channel.label!r}"
+        )
         self._opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._closed = False
         channel.on("open", self._on_open)
@@ -121,6 +123,10 @@ class DataChannel:
         if self._closed:
             return
         self._channel.close()
+        self._on_close()
+
+    def _release(self) -> None:
+        """Mark closed after its peer connection closed (sends nothing on the wire)."""
         self._on_close()
 
     def _on_open(self) -> None:

@@ -194,9 +194,7 @@ class WebRTCStats:
 
     def outbound(self, kind: str | None = None) -> list[RtpStreamStats]:
         """Return the outbound streams (of one kind, if given)."""
-        return [
-            s for s in self.streams if s.direction == "outbound" and kind in (None, s.kind)
-        ]
+        return [s for s in self.streams if s.direction == "outbound" and kind in (None, s.kind)]
 
     def inbound(self, kind: str | None = None) -> list[RtpStreamStats]:
         """Return the inbound streams (of one kind, if given)."""

@@ -1,0 +1,146 @@
+"""Media sinks that read remote tracks: frame counting for tests, demos and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av import AudioFrame, VideoFrame
+
+__all__ = ["FrameCounter", "KindCount"]
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+FrameCallback = Callable[[str, "AudioFrame | VideoFrame"], None]
+"""Called with ``(kind, frame)`` for every frame a :class:`FrameCounter` reads."""
+
+
+@dataclass(slots=True)
+class KindCount:
+    """What a :class:`FrameCounter` saw of one kind of media.
+
+    Attributes:
+        frames: Decoded frames read.
+        samples: Audio samples read (audio only).
+        width: Width of the last video frame.
+        height: Height of the last video frame.
+        first_at: ``time.monotonic()`` of the first frame, or None.
+        last_at: ``time.monotonic()`` of the last frame, or None.
+    """
+
+    frames: int = 0
+    samples: int = 0
+    width: int | None = None
+    height: int | None = None
+    first_at: float | None = None
+    last_at: float | None = None
+
+
+class FrameCounter:
+    """A media sink that reads remote tracks and counts their decoded frames.
+
+    It has the interface of aiortc's ``MediaBlackhole`` (``addTrack``, ``start``, ``stop``),
+    so ``handle.record_to(counter)`` feeds it every remote track, including tracks added after
+    it started.
+
+    Args:
+        on_frame: Called with ``(kind, frame)`` for each frame (keep it cheap).
+    """
+
+    def __init__(self, *, on_frame: FrameCallback | None = None) -> None:
+        self._on_frame = on_frame
+        self._tracks: dict[MediaStreamTrack, asyncio.Task[None] | None] = {}
+        self._counts: dict[str, KindCount] = {}
+        self._changed: asyncio.Event | None = None
+        self._started = False
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={c.frames}" for k, c in sorted(self._counts.items()))
+        return f"<FrameCounter {counts or 'no frames'}>"
+
+    def count(self, kind: str) -> KindCount:
+        """Return the figures of one kind (``"audio"`` or ``"video"``); zero if none seen."""
+        return self._counts.setdefault(kind, KindCount())
+
+    def frames(self, kind: str) -> int:
+        """Return how many frames of ``kind`` were read."""
+        return self.count(kind).frames
+
+    def reset(self) -> None:
+        """Forget the figures (tracks keep being read)."""
+        self._counts.clear()
+
+    def addTrack(self, track: MediaStreamTrack) -> None:
+        """Add a track to read; it is read at once if the counter is started."""
+        if track in self._tracks:
+            return
+        self._tracks[track] = None
+        if self._started:
+            self._start_track(track)
+
+    async def start(self) -> None:
+        """Start reading every track added."""
+        self._started = True
+        for track, task in list(self._tracks.items()):
+            if task is None:
+                self._start_track(track)
+
+    async def stop(self) -> None:
+        """Stop reading; idempotent. Figures stay readable."""
+        self._started = False
+        tasks = [task for task in self._tracks.values() if task is not None]
+        self._tracks.clear()
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def wait_frames(self, kind: str, count: int, *, timeout: float = 10.0) -> KindCount:
+        """Wait until at least ``count`` frames of ``kind`` were read.
+
+        Raises:
+            TimeoutError: Not enough frames within ``timeout`` seconds.
+        """
+        async with asyncio.timeout(timeout):
+            while self.frames(kind) < count:
+                if self._changed is None:
+                    self._changed = asyncio.Event()
+                await self._changed.wait()
+                self._changed.clear()
+        return self.count(kind)
+
+    def _start_track(self, track: MediaStreamTrack) -> None:
+        self._tracks[track] = asyncio.get_running_loop().create_task(
+            self._read(track), name=f"janus-webrtc-frame-counter-{track.kind}"
+        )
+
+    async def _read(self, track: MediaStreamTrack) -> None:
+        kind = track.kind
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            now = time.monotonic()
+            figures = self.count(kind)
+            figures.frames += 1
+            if figures.first_at is None:
+                figures.first_at = now
+            figures.last_at = now
+            if isinstance(frame, VideoFrame):
+                figures.width = frame.width
+                figures.height = frame.height
+            elif isinstance(frame, AudioFrame):
+                figures.samples += frame.samples
+            if self._on_frame is not None and isinstance(frame, AudioFrame | VideoFrame):
+                try:
+                    self._on_frame(kind, frame)
+                except Exception:
+                    logger.exception("on_frame callback of %r failed", self)
+            if self._changed is not None:
+                self._changed.set()
