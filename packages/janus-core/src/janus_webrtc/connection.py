@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -90,8 +90,12 @@ class Connection:
         if event_queue_size < 1:
             raise ValueError("event_queue_size must be at least 1")
         self._transport = transport
-        self._api_secret = api_secret
-        self._token = token
+        self._credentials: dict[str, str] = {}
+        """Secrets added to every request at the last moment (never logged)."""
+        if api_secret is not None:
+            self._credentials["apisecret"] = api_secret
+        if token is not None:
+            self._credentials["token"] = token
         self.timeout = timeout
         self.keepalive_interval = keepalive_interval
         self.event_queue_size = event_queue_size
@@ -235,7 +239,8 @@ class Connection:
         handle_id: int | None = None,
         timeout: float | None = None,
         wait_event: bool = False,
-        **fields: Any,
+        fields: Mapping[str, Any] | None = None,
+        **more_fields: Any,
     ) -> dict[str, Any]:
         """Send one request and return its reply; raise on ``error`` replies.
 
@@ -245,19 +250,23 @@ class Connection:
             handle_id: The handle it is for.
             timeout: Seconds to wait (default :attr:`timeout`).
             wait_event: Wait past an ``ack`` for the ``event`` with the same transaction.
-            **fields: Further top-level fields.
+            fields: Further top-level fields (for names such as ``timeout`` that clash).
+            **more_fields: Further top-level fields.
         """
         limit = self.timeout if timeout is None else timeout
         if self._state is not ConnectionState.OPEN:
             await self._wait_open(kind, limit)
         transaction = self._ids.next()
         message = protocol.build_request(
-            kind, transaction, session_id=session_id, handle_id=handle_id, **fields
+            kind,
+            transaction,
+            session_id=session_id,
+            handle_id=handle_id,
+            **(fields or {}),
+            **more_fields,
         )
-        if self._api_secret is not None:
-            message["apisecret"] = self._api_secret
-        if self._token is not None:
-            message["token"] = self._token
+        if self._credentials:
+            message.update(self._credentials)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("-> %s", protocol.redact(message))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
