@@ -51,14 +51,10 @@ def test_plugins_lists_installed_packages(capsys: pytest.CaptureFixture[str]) ->
     assert set(listing) == {"available", "failures"}
 
 
-def test_the_console_script_is_installed() -> None:
+def test_the_console_script_is_installed(janus_url: str) -> None:
+    script = Path(sys.executable).parent / "janusctl"
     run = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from janus_webrtc.cli import main; sys.exit(main(['--help']))",
-        ],
-        capture_output=True,
-        text=True,
+        [str(script), "info", janus_url], capture_output=True, text=True, timeout=30
     )
-    assert run.returncode == 0 and "handle-info" in run.stdout
+    assert run.returncode == 0, run.stderr
+    assert "version_string: 1.1.2" in run.stdout
