@@ -1,0 +1,122 @@
+"""The transports against tiny misbehaving servers on loopback (garbage a real Janus never sends)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from websockets.asyncio.server import ServerConnection, serve
+
+import janus_webrtc
+from janus_webrtc import ConnectError, TransportError
+from janus_webrtc.transports import HttpTransport, WebSocketTransport, transport_for_url
+
+
+async def garbage_then_janus(ws: ServerConnection) -> None:
+    """Answer ``create`` after sending frames that are not Janus messages."""
+    async for raw in ws:
+        request = json.loads(raw)
+        for junk in ("not json {", "[1, 2, 3]", '"a string"', "null", b"\x00\x01binary"):
+            await ws.send(junk)
+        await ws.send(
+            json.dumps(
+                {"janus": "success", "transaction": request["transaction"], "data": {"id": 42}}
+            )
+        )
+
+
+@pytest.fixture
+async def ws_server() -> AsyncIterator[str]:
+    async with serve(garbage_then_janus, "127.0.0.1", 0, subprotocols=["janus-protocol"]) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        yield f"ws://127.0.0.1:{port}"
+
+
+async def test_websocket_reader_drops_garbage_and_goes_on(
+    ws_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="janus_webrtc"):
+        async with janus_webrtc.connect(ws_server, reconnect=False) as conn:
+            first = await conn.create_session()
+            second = await conn.create_session()
+    assert first.id == second.id == 42
+    assert "not JSON" in caplog.text and "not an object" in caplog.text
+
+
+async def test_a_websocket_server_that_hangs_up_fails_requests_fast() -> None:
+    async def reject(ws: ServerConnection) -> None:
+        await ws.close()
+
+    # the handshake succeeds, then the server closes: requests fail instead of waiting
+    async with serve(reject, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        conn = await janus_webrtc.connect(f"ws://127.0.0.1:{port}", reconnect=False, timeout=2)
+        with pytest.raises((TransportError, janus_webrtc.StateError)):
+            await conn.create_session()
+        await conn.close()
+
+
+@pytest.fixture
+async def http_server() -> AsyncIterator[str]:
+    async def info(request: web.Request) -> web.Response:
+        return web.json_response({"janus": "server_info"})
+
+    async def janus(request: web.Request) -> web.Response:
+        body = await request.json()
+        if body.get("garbage"):
+            return web.Response(text="<html>proxy error</html>", status=502)
+        return web.json_response(
+            {"janus": "success", "transaction": body["transaction"], "data": {"id": 7}}
+        )
+
+    async def poll(request: web.Request) -> web.Response:
+        await asyncio.sleep(0.05)
+        return web.Response(
+            text='[{"janus": "keepalive"}, 5, "x", {"janus": "webrtcup", "session_id": 7, "sender": 1}]'
+        )
+
+    app = web.Application()
+    app.router.add_get("/janus/info", info)
+    app.router.add_post("/janus", janus)
+    app.router.add_get("/janus/{session}", poll)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/janus"
+    await runner.cleanup()
+
+
+async def test_http_drops_garbage_replies_and_polls(
+    http_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="janus_webrtc"):
+        async with janus_webrtc.connect(http_server, reconnect=False, timeout=1) as conn:
+            session = await conn.create_session()
+            assert session.id == 7
+            await asyncio.sleep(0.2)  # a few polls of garbage arrays
+            with pytest.raises(janus_webrtc.JanusTimeoutError):
+                await conn._request("message", session_id=7, garbage=True, timeout=0.3)
+            assert conn.pending_requests == 0
+            assert not conn.closed
+    assert "not JSON" in caplog.text and "not an object" in caplog.text
+
+
+async def test_http_connect_error_names_the_url() -> None:
+    transport = HttpTransport("http://127.0.0.1:9/janus", open_timeout=2)
+    with pytest.raises(ConnectError, match=r"127\.0\.0\.1:9"):
+        await janus_webrtc.connect(transport=transport)
+
+
+def test_url_schemes_pick_the_transport() -> None:
+    assert isinstance(transport_for_url("ws://h:1"), WebSocketTransport)
+    assert isinstance(transport_for_url("WSS://h:1"), WebSocketTransport)
+    assert isinstance(transport_for_url("http://h:1/janus"), HttpTransport)
+    assert isinstance(transport_for_url("https://h/janus"), HttpTransport)
+    with pytest.raises(ValueError, match="scheme"):
+        transport_for_url("tcp://h:1")
