@@ -1,0 +1,82 @@
+"""Shared fixtures of the janus-textroom tests (the Janus fixtures come from janus_webrtc)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+from aiortc import RTCConfiguration
+
+import janus_webrtc
+from janus_textroom import TextRoomHandle
+from janus_webrtc import EventQueue
+from janus_webrtc.testing import restrict_aioice_to
+
+ChatFactory = Callable[[], Awaitable[TextRoomHandle]]
+
+_rooms = itertools.count(random.randrange(1_000_000, 2_000_000_000, 1000))
+
+
+@pytest.fixture
+def ice_address(janus_ice_address: str | None) -> Iterator[str]:
+    """The one address both Janus and aiortc gather on (aioice restricted for the test)."""
+    if janus_ice_address is None:
+        pytest.skip("data channel tests need the private ICE address (run as root)")
+    with restrict_aioice_to(janus_ice_address):
+        yield janus_ice_address
+
+
+@pytest.fixture
+def room_id() -> int:
+    """A room id no other test uses (the server lives for the whole test session)."""
+    return next(_rooms)
+
+
+@pytest.fixture
+def new_room_id() -> Callable[[], int]:
+    """Make more unused room ids."""
+    return lambda: next(_rooms)
+
+
+@pytest.fixture
+async def handle(janus_session: janus_webrtc.Session) -> AsyncIterator[TextRoomHandle]:
+    """A TextRoom handle without a PeerConnection (Janus API requests only)."""
+    attached = await janus_session.attach("textroom")
+    assert isinstance(attached, TextRoomHandle)
+    async with attached:
+        yield attached
+
+
+@pytest.fixture
+async def make_chat(
+    janus_session: janus_webrtc.Session, ice_address: str
+) -> AsyncIterator[ChatFactory]:
+    """Make TextRoom handles whose data channel is open (host-only ICE, no STUN)."""
+    made: list[TextRoomHandle] = []
+
+    async def make() -> TextRoomHandle:
+        chat = await janus_session.attach("textroom")
+        assert isinstance(chat, TextRoomHandle)
+        made.append(chat)
+        chat.configure_rtc(RTCConfiguration(iceServers=[]))
+        await chat.setup(timeout=10)
+        # Trap 2 of ICE on one machine: Janus must offer the private address only.
+        assert chat.remote_candidate_addresses == {ice_address}
+        return chat
+
+    yield make
+    await asyncio.gather(*(chat.close() for chat in made))
+
+
+async def take(queue: EventQueue, count: int, *, timeout: float = 5.0) -> list[janus_webrtc.Event]:
+    """Read ``count`` events from a queue, failing after ``timeout`` seconds."""
+    events: list[janus_webrtc.Event] = []
+    async with asyncio.timeout(timeout):
+        async for event in queue:
+            events.append(event)
+            if len(events) == count:
+                break
+    return events
