@@ -128,12 +128,17 @@ class TextRoomHandle(WebRTCHandle):
             :meth:`setup`.
         max_pending: Class attribute: the most data channel requests waiting for an answer at
             once; one more raises :class:`~janus_webrtc.StateError`.
+        restart_settle: Class attribute: seconds :meth:`restart` waits after hanging up.
+        restart_attempt_timeout: Class attribute: seconds :meth:`restart` waits for an offer
+            before asking again.
     """
 
     plugin_id: ClassVar[str] = "janus.plugin.textroom"
     error_class: ClassVar[type[PluginError]] = TextRoomError
     data_channel_label: ClassVar[str] = DATA_CHANNEL_LABEL
     max_pending: ClassVar[int] = 4096
+    restart_settle: ClassVar[float] = 0.2
+    restart_attempt_timeout: ClassVar[float] = 2.0
 
     def __init__(
         self, session: Session, handle_id: int, plugin: str, *, opaque_id: str | None = None
@@ -220,16 +225,34 @@ class TextRoomHandle(WebRTCHandle):
 
         aiortc cannot restart ICE on a live PeerConnection, so this hangs up first (Janus then
         takes the handle out of every room it was in), asks the plugin for a new offer and
-        answers it. Join the rooms again afterwards.
+        answers it. Join the rooms again afterwards. Also the way back after Janus hung up
+        (``setup`` is refused once a handle was set up).
+
+        Janus 1.1.2 frees the old ICE agent asynchronously after its ``hangup`` event and
+        silently drops an offer pushed before that; so this waits :attr:`restart_settle`
+        seconds after hanging up, and asks again (within ``timeout``) if no offer comes.
 
         Raises:
             TextRoomError: The plugin refused (``ERROR_ALREADY_SETUP`` before any setup).
             JanusTimeoutError: Not done in time.
         """
         self._check_attached("restart the data channel")
+        limit = self._limit(timeout)
+        deadline = asyncio.get_running_loop().time() + limit
         if self.peer_connection is not None:
             await self.hangup(timeout=timeout)
-        response = await self._api({"request": "restart"}, timeout)
+            await asyncio.sleep(self.restart_settle)
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            try:
+                response = await self._api(
+                    {"request": "restart"}, min(left, self.restart_attempt_timeout)
+                )
+                break
+            except JanusTimeoutError:
+                if left <= self.restart_attempt_timeout:
+                    raise
+                logger.debug("handle %d: no offer after restart, asking again", self.id)
         await self._answer(response, timeout)
 
     async def _answer(self, response: PluginResponse, timeout: float | None) -> None:
