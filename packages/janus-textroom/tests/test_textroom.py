@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -38,13 +40,12 @@ from janus_textroom import (
     TextRoomHandle,
     TextRoomUnauthorizedError,
     UsernameExistsError,
-    Via,
 )
 from janus_webrtc import JanusTimeoutError, StateError, plugins
 
 pytestmark = pytest.mark.janus
 
-VIAS: tuple[Via, ...] = ("api", "data")
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chat.py"
 
 
 async def test_attach_returns_the_textroom_handle(janus_session: janus_webrtc.Session) -> None:
@@ -454,3 +455,49 @@ async def test_hangup_fails_pending_requests_and_detach_ends_streams(
     assert {type(event) for event in ended} <= {ChatMessage, ParticipantLeft}
     with pytest.raises(StateError):
         await alice.join(room_id, "alice")
+
+
+async def test_the_terminal_chat_example_runs_from_a_script(
+    make_chat: ChatFactory, room_id: int, janus_url: str, ice_address: str
+) -> None:
+    me = await make_chat()
+    await me.create_room(room_id)
+    await me.join(room_id, "tester")
+    heard = me.subscribe(ChatMessage, room=room_id)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(EXAMPLE),
+        "--url",
+        janus_url,
+        "--room",
+        str(room_id),
+        "--name",
+        "scripted",
+        "--ice-address",
+        ice_address,
+        "--script",
+        "--until",
+        "bye now",
+        "--linger",
+        "20",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    process.stdin.write(b"hello from the script\n/to tester just for you\n/who\n")
+    process.stdin.close()
+    received = await take(heard, 2, timeout=20)
+    assert [(e.sender, e.text, e.whisper) for e in received if isinstance(e, ChatMessage)] == [
+        ("scripted", "hello from the script", False),
+        ("scripted", "just for you", True),
+    ]
+    await me.message(room_id, "bye now")
+    async with asyncio.timeout(20):
+        out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    lines = out.decode().splitlines()
+    assert lines[0] == f"* joined room {room_id} as scripted; here: tester"
+    assert "* here: scripted, tester" in lines or "* here: tester, scripted" in lines
+    assert "tester: bye now" in lines
+    assert lines[-1] == "* bye"
