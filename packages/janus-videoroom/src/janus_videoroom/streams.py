@@ -243,7 +243,9 @@ class RemoteStream:
     ``publish_remotely`` does, so ``mindex`` must match the source's m-line index.
 
     Attributes:
-        mid: The stream's mid in this room.
+        mid: The stream's mid. Janus 1.1.2 names new streams by position instead (``"0"``,
+            ``"1"``...), and ``update_remote_publisher`` finds existing streams by mid: to
+            update one, give its positional mid.
         mindex: Its m-line index at the source.
         type: ``"audio"``, ``"video"`` or ``"data"``.
         codec: Its codec (required for audio and video), such as ``"opus"`` or ``"vp8"``.
