@@ -24,9 +24,11 @@ def ice_address(janus_ice_address: str | None) -> Iterator[str]:
 @pytest.fixture
 async def session(janus_url: str) -> AsyncIterator[janus_webrtc.Session]:
     """A session on the test server, over the transport under test."""
-    async with janus_webrtc.connect(janus_url) as connection:
-        async with await connection.create_session() as created:
-            yield created
+    async with (
+        janus_webrtc.connect(janus_url) as connection,
+        await connection.create_session() as created,
+    ):
+        yield created
 
 
 @pytest.fixture

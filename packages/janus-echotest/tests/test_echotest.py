@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from janus_echotest import (
     EchoTestHandle,
     EchoTestMediaRejectedError,
 )
-from janus_webrtc import HangUp, MediaRejectedError, RemoteTrack, WebRTCUp
+from janus_webrtc import ConnectionStateChanged, HangUp, MediaRejectedError, RemoteTrack, WebRTCUp
 from janus_webrtc.media import (
     FrameCounter,
     TestPatternVideoTrack,
@@ -27,6 +28,20 @@ from janus_webrtc.media import (
 from janus_webrtc.testing import JanusEndpoints
 
 pytestmark = pytest.mark.janus
+
+
+def written(path: Path, size: int = 1000) -> bool:
+    """Whether the server wrote more than ``size`` bytes to ``path``."""
+    return path.is_file() and path.stat().st_size > size
+
+
+async def eventually(predicate: Callable[[], bool], *, timeout: float) -> None:
+    """Wait until ``predicate()`` is true, checking every 0.1 s."""
+    for _ in range(int(timeout * 10)):
+        if predicate():
+            return
+        await asyncio.sleep(0.1)
+    assert predicate()
 
 
 def add_media(echo: EchoTestHandle, *, video: bool = True) -> TestPatternVideoTrack | None:
@@ -151,9 +166,7 @@ async def test_recording_writes_mjr_files(
     assert (await echo.record(filename=str(base))).ok
     paths = [Path(f"{base}{suffix}") for suffix in ("-audio.mjr", "-video.mjr")]
     # Janus writes video from the next key frame on (it asks aiortc for one).
-    async with asyncio.timeout(10):
-        while not all(p.is_file() and p.stat().st_size > 1000 for p in paths):
-            await asyncio.sleep(0.1)
+    await eventually(lambda: all(written(p) for p in paths), timeout=10)
     assert (await echo.record(False)).ok
     for path in paths:
         assert path.read_bytes()[:8] == b"MJR00002"
@@ -195,7 +208,7 @@ async def test_record_at_start_and_every_mid_call_option(
     ):
         assert (await call).ok
     if base is not None:
-        assert Path(f"{base}-audio.mjr").is_file()
+        assert written(Path(f"{base}-audio.mjr"), size=0)
 
 
 async def test_bad_codec_name_raises_the_typed_error(echo: EchoTestHandle) -> None:
@@ -307,12 +320,12 @@ async def test_janus_hangup_closes_the_local_peer_connection(echo: EchoTestHandl
     await echo.start(audio=True)
     await echo.wait_connected(timeout=10)
     hangup = echo.wait_for(HangUp, timeout=5)
+    closed = echo.wait_for(ConnectionStateChanged, predicate=lambda e: e.state == "closed")
     # Hang up behind the handle's back, as if Janus decided it.
     await janus_webrtc.Handle.hangup(echo)
     await hangup
-    async with asyncio.timeout(5):
-        while echo.peer_connection is not None:
-            await asyncio.sleep(0.01)
+    await closed
+    assert echo.peer_connection is None
 
 
 async def test_close_and_detach_are_idempotent(session: janus_webrtc.Session) -> None:

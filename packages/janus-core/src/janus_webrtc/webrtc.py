@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
+import time
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,11 +182,17 @@ class WebRTCHandle(Handle):
 
     Attributes:
         hangup_timeout: Class attribute: seconds :meth:`hangup` waits for Janus to confirm.
+        new_call_grace: Class attribute: seconds between Janus's hangup and the next offer on
+            the same handle. Janus 1.1.2 closes the old ICE agent asynchronously and its
+            callback releases whichever agent the handle has by then (``src/ice.c``,
+            ``janus_ice_cb_agent_closed``): an offer sent right after a hangup can lose its
+            new agent and never connect. Waiting this long avoids it.
         media_rejected_error: Class attribute: the exception raised when Janus's answer rejects
             offered media (plugin packages set a subclass of their own error class too).
     """
 
     hangup_timeout: ClassVar[float] = 2.0
+    new_call_grace: ClassVar[float] = 0.2
     media_rejected_error: ClassVar[type[MediaRejectedError]] = MediaRejectedError
 
     def __init__(
@@ -213,6 +220,7 @@ class WebRTCHandle(Handle):
         self._last_slowlink: SlowLink | None = None
         self._slowlinks = 0
         self._hangups_expected = 0
+        self._janus_hung_up_at: float | None = None
         self._released = False
 
     # -- configuration and state ------------------------------------------------------------
@@ -732,6 +740,7 @@ class WebRTCHandle(Handle):
         self._check_attached("answer an offer")
         if offer.type != "offer":
             raise ProtocolError(f"expected an offer from Janus, got an {offer.type!r}")
+        await self._after_hangup_grace()
         pc = self._ensure_pc()
         await self._set_remote(pc, offer)
         await pc.setLocalDescription(await pc.createAnswer())
@@ -763,6 +772,7 @@ class WebRTCHandle(Handle):
         self._check_attached("negotiate")
         async with self._negotiation_lock:
             first = self._pc is None or self._pc.remoteDescription is None
+            await self._after_hangup_grace()
             offer = await self._create_offer()
             try:
                 response = await self.send(body, jsep=offer, timeout=timeout)
@@ -815,6 +825,14 @@ class WebRTCHandle(Handle):
             "aiortc cannot restart ICE on a peer connection; use restart_media() instead"
         )
 
+    async def _after_hangup_grace(self) -> None:
+        """Before a new peer connection, let Janus finish closing the last one."""
+        if self._pc is not None or self._janus_hung_up_at is None:
+            return
+        delay = self._janus_hung_up_at + self.new_call_grace - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
     async def _set_remote(self, pc: RTCPeerConnection, jsep: Jsep) -> None:
         for candidate in sdp_candidates(jsep.sdp):
             if candidate not in self._remote_candidates:
@@ -864,6 +882,7 @@ class WebRTCHandle(Handle):
             self._slowlinks += 1
             self._last_slowlink = event
         elif isinstance(event, HangUp):
+            self._janus_hung_up_at = time.monotonic()
             self._webrtc_up = False
             self._media.clear()
             if self._hangups_expected > 0:
@@ -904,6 +923,7 @@ class WebRTCHandle(Handle):
 
         The event is then consumed here, not taken for Janus hanging up a later call.
         """
+        self._janus_hung_up_at = time.monotonic()
         if not expect_event:
             await Handle.hangup(self, timeout=timeout)
             return

@@ -173,7 +173,9 @@ class EchoTestHandle(WebRTCHandle):
         """
         return await self.configure(record=enabled, filename=filename, timeout=timeout)
 
-    async def set_substream(self, substream: int, *, timeout: float | None = None) -> EchoTestResult:
+    async def set_substream(
+        self, substream: int, *, timeout: float | None = None
+    ) -> EchoTestResult:
         """Pick the simulcast substream to echo (0-2; ``substream``)."""
         return await self.configure(substream=substream, timeout=timeout)
 

@@ -5,14 +5,17 @@
 - :class:`ToneAudioTrack`: a sine tone.
 - :class:`FrameCounter`: a sink (like aiortc's ``MediaBlackhole``) that reads remote tracks
   and counts their decoded frames, sizes and samples.
+- :class:`EchoLatencyProbe`: reads the frame numbers of an echoed test pattern and measures
+  each frame's true round trip.
 
 They need nothing beyond aiortc and PyAV.
 """
 
 from .generators import TestPatternVideoTrack, ToneAudioTrack, read_frame_number
-from .sinks import FrameCounter, KindCount
+from .sinks import EchoLatencyProbe, FrameCounter, KindCount
 
 __all__ = [
+    "EchoLatencyProbe",
     "FrameCounter",
     "KindCount",
     "TestPatternVideoTrack",

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, VideoFrame
 
-__all__ = ["FrameCounter", "KindCount"]
+from .generators import TestPatternVideoTrack, read_frame_number
+
+__all__ = ["EchoLatencyProbe", "FrameCounter", "KindCount"]
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -144,3 +146,46 @@ class FrameCounter:
                     logger.exception("on_frame callback of %r failed", self)
             if self._changed is not None:
                 self._changed.set()
+
+
+class EchoLatencyProbe:
+    """Measures the true round trip of echoed video frames of a :class:`TestPatternVideoTrack`.
+
+    Give it as ``on_frame`` to a :class:`FrameCounter` that reads the echoed video: for each
+    frame whose drawn number is readable, it records how long ago the pattern produced that
+    frame (encoding, network both ways, Janus, jitter buffer and decoding included).
+
+    Args:
+        pattern: The local pattern track whose echo is read.
+        keep: How many latest measurements to keep.
+    """
+
+    def __init__(self, pattern: TestPatternVideoTrack, *, keep: int = 1000) -> None:
+        self._pattern = pattern
+        self._keep = keep
+        self.latencies: list[float] = []
+        """Measured round trips in seconds, oldest first."""
+
+    def __call__(self, kind: str, frame: AudioFrame | VideoFrame) -> None:
+        """Record the latency of one echoed frame (ignored unless it is a pattern frame)."""
+        if not isinstance(frame, VideoFrame):
+            return
+        number = read_frame_number(frame)
+        sent = self._pattern.sent_at(number) if number is not None else None
+        if sent is None:
+            return
+        self.latencies.append(time.monotonic() - sent)
+        if len(self.latencies) > self._keep:
+            del self.latencies[: len(self.latencies) - self._keep]
+
+    @property
+    def last(self) -> float | None:
+        """The latest round trip in seconds, or None."""
+        return self.latencies[-1] if self.latencies else None
+
+    def median(self) -> float | None:
+        """The median round trip in seconds, or None."""
+        if not self.latencies:
+            return None
+        ordered = sorted(self.latencies)
+        return ordered[len(ordered) // 2]

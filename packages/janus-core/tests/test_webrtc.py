@@ -1,0 +1,478 @@
+"""WebRTCHandle: pure helpers without a server, then real media against the fixture's Janus.
+
+The server tests use the generic handle on Janus's EchoTest and TextRoom plugins (no plugin
+package needed), over WebSocket and HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import threading
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from aiortc import RTCConfiguration, RTCPeerConnection
+from pyee.asyncio import AsyncIOEventEmitter
+
+import janus_webrtc
+from janus_webrtc import (
+    DataChannel,
+    DataChannelMessage,
+    Jsep,
+    StateError,
+    Trickle,
+    WebRTCHandle,
+)
+from janus_webrtc.media import (
+    EchoLatencyProbe,
+    FrameCounter,
+    TestPatternVideoTrack,
+    ToneAudioTrack,
+    read_frame_number,
+)
+from janus_webrtc.testing import restrict_aioice_to
+from janus_webrtc.webrtc_sdp import candidate_address, media_sections, sdp_candidates
+
+ANSWER_WITH_REJECTED_VIDEO = """v=0
+o=- 1 1 IN IP4 127.0.0.1
+s=-
+t=0 0
+m=audio 9 UDP/TLS/RTP/SAVPF 111
+a=mid:0
+a=sendrecv
+a=rtpmap:111 opus/48000/2
+a=candidate:1 1 udp 2015363583 127.0.0.2 25571 typ host
+a=end-of-candidates
+m=video 0 UDP/TLS/RTP/SAVPF 0
+a=inactive
+a=mid:1
+"""
+
+
+# -- pure helpers -----------------------------------------------------------------------------
+
+
+def test_media_sections_read_kinds_ports_and_candidates() -> None:
+    audio, video = media_sections(ANSWER_WITH_REJECTED_VIDEO)
+    assert (audio.kind, audio.mid, audio.direction, audio.codecs) == (
+        "audio",
+        "0",
+        "sendrecv",
+        ("opus",),
+    )
+    assert not audio.rejected
+    assert (video.kind, video.mid, video.direction) == ("video", "1", "inactive")
+    assert video.rejected
+    assert sdp_candidates(ANSWER_WITH_REJECTED_VIDEO) == [
+        "candidate:1 1 udp 2015363583 127.0.0.2 25571 typ host"
+    ]
+
+
+def test_candidate_address() -> None:
+    assert candidate_address("candidate:1 1 udp 2015363583 127.0.0.2 25571 typ host") == "127.0.0.2"
+    assert candidate_address("a=candidate:1 1 udp 1 10.0.0.1 9 typ host") == "10.0.0.1"
+    assert candidate_address("garbage") is None
+
+
+async def test_test_pattern_carries_its_frame_number() -> None:
+    track = TestPatternVideoTrack(width=160, height=120, fps=100)
+    try:
+        numbers = []
+        for _ in range(3):
+            frame = await track.recv()
+            assert (frame.width, frame.height) == (160, 120)
+            numbers.append(read_frame_number(frame))
+        assert numbers == [0, 1, 2]
+        assert track.sent_at(2) is not None
+        assert track.sent_at(99) is None
+        assert track.frames_sent == 3
+    finally:
+        track.stop()
+
+
+async def test_tone_frames_have_samples_in_real_time() -> None:
+    track = ToneAudioTrack(sample_rate=48000, ptime=0.02)
+    try:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        frames = [await track.recv() for _ in range(6)]
+        assert 0.08 <= loop.time() - start < 0.5  # paced: 5 periods of 20 ms after the first
+        assert all(f.samples == 960 and f.sample_rate == 48000 for f in frames)
+        assert [f.pts for f in frames] == [i * 960 for i in range(6)]
+    finally:
+        track.stop()
+
+
+async def test_frame_counter_reads_tracks_added_before_and_after_start() -> None:
+    counter = FrameCounter()
+    audio = ToneAudioTrack(ptime=0.01)
+    video = TestPatternVideoTrack(fps=100)
+    counter.addTrack(audio)
+    await counter.start()
+    counter.addTrack(video)
+    try:
+        await counter.wait_frames("audio", 3, timeout=5)
+        figures = await counter.wait_frames("video", 3, timeout=5)
+        assert (figures.width, figures.height) == (160, 120)
+        assert counter.count("audio").samples >= 3 * 480
+    finally:
+        await counter.stop()
+        await counter.stop()
+        audio.stop()
+        video.stop()
+
+
+class _FakeChannel(AsyncIOEventEmitter):  # type: ignore[misc]
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self.readyState = "connecting"
+        self.sent: list[str | bytes] = []
+
+    def send(self, data: str | bytes) -> None:
+        assert self.readyState == "open"
+        self.sent.append(data)
+
+    def close(self) -> None:
+        self.readyState = "closed"
+        self.emit("close")
+
+
+async def test_data_channel_queues_until_open_and_publishes_messages() -> None:
+    events: list[object] = []
+    rtc = _FakeChannel("chat")
+    channel = DataChannel(rtc, events.append, max_queued=2)
+    channel.send("one")
+    channel.send(b"two")
+    with pytest.raises(StateError, match="already wait"):
+        channel.send("three")
+    assert rtc.sent == []
+    rtc.readyState = "open"
+    rtc.emit("open")
+    assert rtc.sent == ["one", b"two"]
+    await channel.wait_open(timeout=1)
+    rtc.emit("message", "hello")
+    assert events[-1] == DataChannelMessage("chat", "hello")
+    channel.close()
+    channel.close()
+    assert channel.ready_state == "closed"
+    with pytest.raises(StateError, match="closed"):
+        channel.send("late")
+    assert [m async for m in channel.messages()] == [DataChannelMessage("chat", "hello")]
+
+
+# -- against the real Janus -------------------------------------------------------------------
+
+
+class EchoHandle(WebRTCHandle):
+    """The generic WebRTC handle on Janus's EchoTest plugin."""
+
+    plugin_id: ClassVar[str] = "janus.plugin.echotest"
+
+
+class TextRoomHandle(WebRTCHandle):
+    """The generic WebRTC handle on Janus's TextRoom plugin (Janus offers)."""
+
+    plugin_id: ClassVar[str] = "janus.plugin.textroom"
+
+
+NO_STUN = RTCConfiguration(iceServers=[])
+
+
+@pytest.fixture
+def ice_address(janus_ice_address: str | None) -> Iterator[str]:
+    if janus_ice_address is None:
+        pytest.skip("media tests need the private ICE address (run as root)")
+    with restrict_aioice_to(janus_ice_address):
+        yield janus_ice_address
+
+
+@pytest.fixture
+async def session(janus_url: str) -> AsyncIterator[janus_webrtc.Session]:
+    async with (
+        janus_webrtc.connect(janus_url) as connection,
+        await connection.create_session() as created,
+    ):
+        yield created
+
+
+async def attach_echo(session: janus_webrtc.Session) -> EchoHandle:
+    handle = await session.attach(EchoHandle)
+    handle.configure_rtc(NO_STUN)
+    return handle
+
+
+@pytest.mark.janus
+async def test_client_offer_media_and_state(
+    session: janus_webrtc.Session, ice_address: str
+) -> None:
+    async with await attach_echo(session) as echo:
+        assert echo.ice_state == "new"
+        assert echo.peer_connection is None
+        echo.add_track(ToneAudioTrack())
+        pattern = TestPatternVideoTrack()
+        echo.add_track(pattern)
+        probe = EchoLatencyProbe(pattern)
+        counter = echo.record_to(FrameCounter(on_frame=probe))
+        assert isinstance(counter, FrameCounter)
+        response = await echo.negotiate_offer({"audio": True, "video": True})
+        assert response.jsep is not None
+        # Trap 2: every candidate Janus gave is on the private ICE address.
+        assert echo.remote_candidates
+        assert echo.remote_candidate_addresses == {ice_address}
+        await echo.wait_connected(timeout=10)
+        await echo.wait_webrtc_up(timeout=10)
+        assert echo.connection_state == "connected"
+        assert echo.ice_state == "completed"
+        with pytest.raises(StateError, match="already has a peer connection"):
+            echo.configure_rtc(None)
+        video = await counter.wait_frames("video", 10, timeout=10)
+        assert (video.width, video.height) == (160, 120)
+        assert (await counter.wait_frames("audio", 10, timeout=10)).samples > 0
+        median = probe.median()
+        assert median is not None
+        assert 0 < median < 1.0  # each echoed frame matched with its sending time
+        stats = await echo.stats()
+        assert stats.connection_state == "connected"
+        assert all(s.packets > 0 for s in stats.streams)
+        assert {(s.kind, s.direction) for s in stats.streams} == {
+            ("audio", "outbound"),
+            ("audio", "inbound"),
+            ("video", "outbound"),
+            ("video", "inbound"),
+        }
+        assert all(s.jitter is not None for s in stats.inbound())
+        # Janus's sender reports to an EchoTest peer carry no report blocks, so aiortc has
+        # no RTCP round-trip time here; when it has one, it is a duration.
+        assert stats.round_trip_time is None or stats.round_trip_time >= 0
+        assert set(stats.as_dict()) == {
+            "timestamp",
+            "ice_state",
+            "connection_state",
+            "streams",
+            "transport",
+        }
+    assert echo.detached
+    assert echo.peer_connection is None
+
+
+@pytest.mark.janus
+async def test_candidates_trickled_before_the_remote_description_are_kept(
+    session: janus_webrtc.Session, ice_address: str
+) -> None:
+    async with await attach_echo(session) as echo:
+        echo.add_receiver("audio")  # a peer connection, no remote description yet
+        early = f"candidate:9 1 udp 2015363583 {ice_address} 9 typ host"
+        echo._message_received(
+            {
+                "janus": "trickle",
+                "session_id": session.id,
+                "sender": echo.id,
+                "candidate": {"candidate": early, "sdpMid": "0", "sdpMLineIndex": 0},
+            }
+        )
+        echo._message_received(
+            {
+                "janus": "trickle",
+                "session_id": session.id,
+                "sender": echo.id,
+                "candidate": {"completed": True},
+            }
+        )
+        assert early in echo.remote_candidates
+        assert len(echo._pending_candidates) == 2
+        echo.add_track(ToneAudioTrack())
+        echo.blackhole()
+        await echo.negotiate_offer({"audio": True})
+        assert echo._pending_candidates == []  # applied after the answer
+        await echo.wait_connected(timeout=10)
+
+
+@pytest.mark.janus
+async def test_janus_offer_answered_with_a_data_channel(
+    session: janus_webrtc.Session, ice_address: str
+) -> None:
+    handle = await session.attach(TextRoomHandle)
+    handle.configure_rtc(NO_STUN)
+    async with handle:
+        response = await handle.send({"request": "setup"})
+        assert response.jsep is not None
+        assert response.jsep.type == "offer"
+        acked = await handle.accept_offer(response.jsep, {"request": "ack"})
+        assert acked.data.get("result") == "ok"
+        assert handle.remote_candidate_addresses == {ice_address}
+        channel = handle.create_data_channel("JanusDataChannel")
+        channel.send(json.dumps({"textroom": "list", "transaction": "t1"}))  # queued
+        assert (await handle.data_channel("JanusDataChannel")) is channel
+        await channel.wait_open(timeout=10)
+        async with asyncio.timeout(10):
+            async for message in channel.messages():
+                assert isinstance(message, DataChannelMessage)
+                assert isinstance(message.data, str)
+                reply = json.loads(message.data)
+                assert reply["transaction"] == "t1"
+                assert reply["textroom"] == "success"
+                break
+    assert channel.ready_state == "closed"
+
+
+@pytest.mark.janus
+async def test_answer_rejects_a_jsep_of_the_wrong_type(session: janus_webrtc.Session) -> None:
+    async with await attach_echo(session) as echo:
+        with pytest.raises(janus_webrtc.ProtocolError, match="expected an offer"):
+            await echo.answer(Jsep(type="answer", sdp="v=0\r\n"))
+        with pytest.raises(StateError, match="made no offer"):
+            await echo.apply_answer(Jsep(type="answer", sdp="v=0\r\n"))
+        with pytest.raises(NotImplementedError):
+            await echo.restart_ice()
+
+
+@pytest.mark.janus
+async def test_trickle_events_are_still_published(session: janus_webrtc.Session) -> None:
+    async with await attach_echo(session) as echo:
+        queue = echo.subscribe(Trickle)
+        echo._message_received(
+            {
+                "janus": "trickle",
+                "session_id": session.id,
+                "sender": echo.id,
+                "candidate": {"completed": True},
+            }
+        )
+        assert queue.get_nowait() == Trickle(candidate=None, completed=True)
+
+
+# -- the leak test ----------------------------------------------------------------------------
+
+
+def _udp_inodes() -> set[str]:
+    inodes: set[str] = set()
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        inodes.update(line.split()[9] for line in lines if len(line.split()) > 9)
+    return inodes
+
+
+def _fds() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            found[name] = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+    return found
+
+
+def _open_files() -> set[str]:
+    """Regular files open in this process (not sockets, pipes or devices)."""
+    return {t for t in _fds().values() if t.startswith("/") and not t.startswith("/dev/")}
+
+
+def _udp_sockets() -> set[str]:
+    udp = _udp_inodes()
+    return {
+        target
+        for target in _fds().values()
+        if target.startswith("socket:[") and target[8:-1] in udp
+    }
+
+
+def _threads() -> set[threading.Thread]:
+    """Live threads, except the event loop's shared executor (used by getaddrinfo)."""
+    return {t for t in threading.enumerate() if not t.name.startswith("asyncio_")}
+
+
+async def _settled(check: Any, timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while True:
+            gc.collect()
+            if check():
+                return
+            await asyncio.sleep(0.05)
+
+
+@pytest.mark.janus
+async def test_no_leak_after_20_calls_and_20_attachments(janus_url: str, ice_address: str) -> None:
+    await asyncio.sleep(0)
+    gc.collect()
+    tasks_before = set(asyncio.all_tasks())
+    udp_before = _udp_sockets()
+    files_before = _open_files()
+    threads_before = _threads()
+    peer_connections: list[weakref.ref[RTCPeerConnection]] = []
+    tracks: list[weakref.ref[Any]] = []
+
+    async with (
+        janus_webrtc.connect(janus_url) as connection,
+        await connection.create_session() as session,
+    ):
+        # 20 start/hangup cycles on one handle.
+        echo = await attach_echo(session)
+        tone = ToneAudioTrack()
+        echo.add_track(tone)
+        for cycle in range(20):
+            counter = echo.record_to(FrameCounter())
+            assert isinstance(counter, FrameCounter)
+            await echo.negotiate_offer({"audio": True})
+            try:
+                await counter.wait_frames("audio", 2, timeout=10)
+            except TimeoutError:
+                pytest.fail(f"call {cycle}: no echo, ICE {echo.ice_state}")
+            assert echo.peer_connection is not None
+            peer_connections.append(weakref.ref(echo.peer_connection))
+            await echo.hangup()
+            assert echo.peer_connection is None
+        assert tone.readyState == "live"  # local media survives hangups
+        await echo.detach()
+        await echo.detach()
+        assert tone.readyState == "ended"  # and is released with the handle
+        del tone, counter
+
+        # 20 attach/detach cycles, each with media and a data channel.
+        for _ in range(20):
+            handle = await attach_echo(session)
+            video = TestPatternVideoTrack()
+            handle.add_track(video)
+            tracks.append(weakref.ref(video))
+            channel = handle.create_data_channel("data")
+            counter = handle.record_to(FrameCounter())
+            assert isinstance(counter, FrameCounter)
+            await handle.negotiate_offer({"video": True})
+            await counter.wait_frames("video", 2, timeout=10)
+            await channel.wait_open(timeout=10)
+            assert handle.peer_connection is not None
+            peer_connections.append(weakref.ref(handle.peer_connection))
+            await handle.close()
+            await handle.detach()
+            assert channel.ready_state == "closed"
+            del handle, video, channel, counter
+
+    def clean() -> bool:
+        return (
+            all(ref() is None for ref in peer_connections)
+            and all(ref() is None for ref in tracks)
+            and not (set(asyncio.all_tasks()) - tasks_before - {asyncio.current_task()})
+            and _udp_sockets() <= udp_before
+            and _open_files() <= files_before
+            and _threads() <= threads_before
+        )
+
+    try:
+        await _settled(clean)
+    except TimeoutError:
+        alive = sum(ref() is not None for ref in peer_connections)
+        tasks = set(asyncio.all_tasks()) - tasks_before - {asyncio.current_task()}
+        pytest.fail(
+            f"left behind: {alive} peer connections, tasks {tasks}, "
+            f"UDP sockets {_udp_sockets() - udp_before}, files {_open_files() - files_before}, "
+            f"threads {_threads() - threads_before}"
+        )
