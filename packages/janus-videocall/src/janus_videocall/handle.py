@@ -52,6 +52,7 @@ from janus_webrtc import (
     StateError,
     WebRTCHandle,
 )
+from janus_webrtc.webrtc_sdp import media_sections
 
 from .errors import CallEndedError, VideoCallError, VideoCallMediaRejectedError
 from .messages import (
@@ -323,6 +324,8 @@ class VideoCallHandle(WebRTCHandle):
         Raises:
             NoCallError: There is no call to accept (nobody called, or the caller hung up).
                 Without a kept offer the request is sent as is, so the plugin says so.
+            ValueError: The handle has a local track of a kind the caller did not offer
+                (such as audio for a video-only call): aiortc cannot answer with it.
         """
         self._check_attached("accept a call")
         for track in tracks:
@@ -331,6 +334,15 @@ class VideoCallHandle(WebRTCHandle):
         if incoming is None or incoming.jsep is None:
             response = await self.send(_body("accept"), timeout=timeout)
             return _expect(parse_result(response), Accepted, "accept")
+        offered = {s.kind for s in media_sections(incoming.jsep.sdp) if not s.rejected}
+        unanswerable = sorted({track.kind for track in self.local_tracks} - offered)
+        if unanswerable:
+            # aiortc 1.16 fails to answer with a local track of a kind the offer lacks.
+            raise ValueError(
+                f"cannot accept the call of {incoming.username!r}: it offers no "
+                f"{' or '.join(unanswerable)}, but handle {self.id} has a local "
+                f"{' and '.join(unanswerable)} track; remove it (remove_track) and accept again"
+            )
         await self._wait_local_closed()
         self._incoming = None
         try:
