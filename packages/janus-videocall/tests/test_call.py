@@ -184,3 +184,48 @@ async def test_renegotiation_adds_video_and_the_peer_answers(party: PartyFactory
                 break
     bob.handle.unsubscribe(updates)
     await media_flows(alice, bob, video=0)
+
+
+async def test_the_callee_renegotiates_and_the_caller_answers(party: PartyFactory) -> None:
+    alice = await party("alice")
+    bob = await party("bob")
+    await connect_call(alice, bob, video=False)
+    offered = alice.handle.wait_for(
+        Updated, predicate=lambda e: e.jsep is not None and e.jsep.type == "offer", timeout=10
+    )
+    update = await bob.handle.renegotiate(bitrate=256000, timeout=10)
+    assert update.jsep is not None and update.jsep.type == "answer"
+    await offered
+    await media_flows(alice, bob, audio=alice.counter.frames("audio") + 25, video=0)
+
+
+async def test_detaching_mid_call_ends_it_and_frees_the_name(
+    party: PartyFactory, janus_session: janus_webrtc.Session
+) -> None:
+    alice = await party("alice")
+    bob = await party("bob")
+    await connect_call(alice, bob, video=False)
+    await bob.handle.detach()
+    ended = await alice.handle.wait_hangup(timeout=10)
+    assert ended is not None and ended.reason == "Remote WebRTC hangup"
+    assert alice.handle.peer_connection is None
+    again = await attach(janus_session)
+    try:
+        assert (await again.register(bob.name)).username == bob.name
+    finally:
+        await again.close()
+
+
+async def test_accepting_needs_local_tracks_the_offer_has(party: PartyFactory) -> None:
+    alice = await party("alice")
+    bob = await party("bob")
+    await alice.handle.call(bob.name, *alice.media(video=False))
+    await bob.handle.wait_incoming_call(timeout=10)
+    pattern = TestPatternVideoTrack(width=160, height=120)
+    with pytest.raises(ValueError, match="offers no video"):
+        await bob.handle.accept(*bob.media(video=False), pattern)
+    assert bob.handle.call_state is CallState.RINGING
+    bob.handle.remove_track(pattern)
+    await bob.handle.accept()
+    await alice.handle.wait_accepted(timeout=10)
+    await media_flows(alice, bob, video=0)
