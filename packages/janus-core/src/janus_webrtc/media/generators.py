@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import asyncio
 import fractions
+import functools
 import math
 import time
 from collections import OrderedDict
@@ -155,6 +156,19 @@ def read_frame_number(frame: VideoFrame) -> int | None:
     return number
 
 
+@functools.lru_cache(maxsize=8)
+def _tone_buffer(frequency: float, sample_rate: int, amplitude: float) -> bytes:
+    """Two seconds of a tone as signed 16-bit samples, computed once per process.
+
+    One second holds a whole number of periods for integer frequencies, so it loops without a
+    click; the second copy lets a frame read across the loop point with one slice.
+    """
+    peak = int(32767 * amplitude)
+    step = 2 * math.pi * frequency / sample_rate
+    samples = array.array("h", (int(peak * math.sin(step * n)) for n in range(sample_rate)))
+    return samples.tobytes() * 2
+
+
 class ToneAudioTrack(MediaStreamTrack):
     """An audio track playing a sine tone (mono, signed 16-bit).
 
@@ -182,17 +196,7 @@ class ToneAudioTrack(MediaStreamTrack):
         self.samples_per_frame = int(sample_rate * ptime)
         self._pacer = _Pacer(ptime)
         self._time_base = fractions.Fraction(1, sample_rate)
-        # One second of samples: a whole number of periods for integer frequencies, so the
-        # buffer loops without a click.
-        peak = int(32767 * amplitude)
-        samples = array.array(
-            "h",
-            (
-                int(peak * math.sin(2 * math.pi * frequency * n / sample_rate))
-                for n in range(sample_rate)
-            ),
-        )
-        self._buffer = samples.tobytes() * 2
+        self._buffer = _tone_buffer(frequency, sample_rate, amplitude)
         self._offset = 0
         self.frames_sent = 0
         """Frames produced so far."""
