@@ -14,7 +14,8 @@ process may create it, as in the tests) and measures:
    p99. Both clients do the same work inside the measured window. The library
    (``session.attach("echotest")`` then ``start()``) and a raw client written here
    (``websockets`` + aiortc, one dict of transaction -> future) alternate run by run, both
-   over WebSocket, each on a fresh handle and peer connection. Target: the library within 1.2x of raw.
+   over WebSocket, each on a fresh handle and peer connection. Target: the library within
+   1.2x of raw.
 2. Concurrency: how many audio echotests one process sustains at full frame rate (50 frames/s
    of 20 ms echoed back to each call), ramping the number of simultaneous calls up until one
    call falls below 95% of the frame rate in a 3 s window (``--window``).
