@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import array
 import asyncio
+import math
 import uuid
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from aiortc.contrib.media import MediaPlayer, MediaRecorder
 from av import VideoFrame
 
 import janus_webrtc
@@ -337,3 +341,38 @@ async def test_close_and_detach_are_idempotent(session: janus_webrtc.Session) ->
     assert echo.detached
     with pytest.raises(janus_webrtc.StateError):
         await echo.start(audio=True)
+
+
+def write_tone_wav(path: Path, seconds: float = 2.0, rate: int = 48000) -> None:
+    """Write a mono 16-bit WAV file of a 440 Hz tone."""
+    samples = array.array(
+        "h",
+        (int(8000 * math.sin(2 * math.pi * 440 * n / rate)) for n in range(int(rate * seconds))),
+    )
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+
+
+async def test_media_player_in_and_media_recorder_out(echo: EchoTestHandle, tmp_path: Path) -> None:
+    source = tmp_path / "tone.wav"
+    write_tone_wav(source)
+    player = MediaPlayer(str(source))
+    echo.add_player(player)
+    target = tmp_path / "echo.wav"
+    recorder = echo.record_to(target, kinds=("audio",))
+    assert isinstance(recorder, MediaRecorder)
+    counter = echo.record_to(FrameCounter())
+    assert isinstance(counter, FrameCounter)
+    await echo.start(audio=True)
+    assert echo.dtls_state in ("new", "connecting", "connected")
+    await counter.wait_frames("audio", 25, timeout=10)
+    assert echo.dtls_state == "connected"
+    await echo.hangup()  # stops the recorder: the file is complete
+    with wave.open(str(target), "rb") as echoed:
+        assert echoed.getnframes() > 0.3 * echoed.getframerate()
+    await echo.close()
+    assert player.audio is not None
+    assert player.audio.readyState == "ended"  # the player was released with the handle

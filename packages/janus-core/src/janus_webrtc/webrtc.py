@@ -268,6 +268,20 @@ class WebRTCHandle(Handle):
         return "new" if self._pc is None else str(self._pc.connectionState)
 
     @property
+    def dtls_state(self) -> str:
+        """The DTLS state of the (bundled) transport.
+
+        ``new``, ``connecting``, ``connected``, ``closed`` or ``failed``; ``"new"`` when there
+        is no peer connection.
+        """
+        if self._pc is None:
+            return "new"
+        for transceiver in self._pc.getTransceivers():
+            return str(transceiver.receiver.transport.state)
+        sctp = self._pc.sctp
+        return "new" if sctp is None else str(sctp.transport.state)
+
+    @property
     def signaling_state(self) -> str:
         """The signaling state (``"stable"`` when there is no peer connection)."""
         return "stable" if self._pc is None else str(self._pc.signalingState)
