@@ -42,6 +42,10 @@ REPORTS_DIR = ROOT / ".nox" / "_reports"
 RUFF = "ruff==0.17.6"
 MYPY = "mypy==2.4.1"
 PYTEST = ("pytest>=8", "pytest-asyncio>=0.24")
+PYTEST_TIMEOUT = "pytest-timeout>=2.3"
+TEST_TIMEOUT = 300
+"""Seconds one test may take before pytest-timeout fails it (unless the package sets its own
+``timeout`` in its pytest configuration): a hung test must not hang the whole suite."""
 DOCS = (
     "mkdocs>=1.6,<2",
     "mkdocs-material>=9.5,<10",
@@ -72,6 +76,7 @@ class Package:
     requires: tuple[str, ...]
     test_requires: tuple[str, ...] = field(default=())
     test_extras: tuple[str, ...] = field(default=())
+    pytest_timeout: bool = False
 
     @property
     def has_tests(self) -> bool:
@@ -121,6 +126,7 @@ def _read_package(pyproject: Path) -> Package | None:
         requires=tuple(_requirement_strings(project.get("dependencies"))),
         test_requires=tuple(test_requires),
         test_extras=tuple(extra for extra in TEST_EXTRAS if extra in optional),
+        pytest_timeout="timeout" in data.get("tool", {}).get("pytest", {}).get("ini_options", {}),
     )
 
 
@@ -191,7 +197,7 @@ def passthrough_env() -> dict[str, str]:
 def tests(session: nox.Session, package: str) -> None:
     """Run one package's tests in a venv holding only what it declares."""
     target = BY_FOLDER[package]
-    install_packages(session, in_repo_closure([target]), *PYTEST, test=target)
+    install_packages(session, in_repo_closure([target]), *PYTEST, PYTEST_TIMEOUT, test=target)
     # The installed copy is what gets tested: prove it imports from outside the source tree.
     session.run("python", "-c", f"import {target.import_name}", env=passthrough_env())
     if not target.has_tests:
@@ -202,8 +208,10 @@ def tests(session: nox.Session, package: str) -> None:
     session.chdir(target.path)
     # pytest exit code 5 (no tests collected) fails the session: a tests/ folder that collects
     # nothing is a mistake. The janus_webrtc pytest plugin comes from the installed package.
+    timeout = [] if target.pytest_timeout else [f"--timeout={TEST_TIMEOUT}"]
     session.run(
         "pytest",
+        *timeout,
         f"--junitxml={report}",
         "-o",
         f"junit_suite_name={target.name}",
