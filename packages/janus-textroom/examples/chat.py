@@ -125,9 +125,13 @@ async def main(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         threading.Thread(target=read_lines, args=(loop, lines), daemon=True).start()
         waiting = asyncio.ensure_future(done.wait())
-        while not done.is_set():
+        while True:
             getting = asyncio.ensure_future(lines.get())
-            await asyncio.wait({getting, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            # A script plays all its lines; a person stops when the room is gone.
+            await asyncio.wait(
+                {getting} if args.script else {getting, waiting},
+                return_when=asyncio.FIRST_COMPLETED,
+            )
             if not getting.done():
                 getting.cancel()
                 break

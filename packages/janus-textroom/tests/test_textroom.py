@@ -209,10 +209,16 @@ async def test_three_participants(make_chat: ChatFactory, room_id: int) -> None:
 async def test_kick_destroy_leave_and_rejoin(make_chat: ChatFactory, room_id: int) -> None:
     alice, bob = await make_chat(), await make_chat()
     await alice.create_room(room_id, secret="s")
-    await alice.join(room_id, "alice")
-    await bob.join(room_id, "bob")
     events = alice.subscribe(room=room_id)
     bob_events = bob.subscribe(room=room_id)
+    await alice.join(room_id, "alice")
+    await bob.join(room_id, "bob")
+    # Each handle's events arrive on its own data channel, in the order Janus sent them.
+    assert await take(events, 2) == [
+        ParticipantJoined(room_id, "alice"),
+        ParticipantJoined(room_id, "bob"),
+    ]
+    assert await take(bob_events, 1) == [ParticipantJoined(room_id, "bob")]
 
     await bob.leave(room_id)
     assert bob.rooms == {}
