@@ -263,6 +263,30 @@ async def test_client_offer_media_and_state(
 
 
 @pytest.mark.janus
+async def test_media_receiving_on_and_off_per_kind(
+    session: janus_webrtc.Session, ice_address: str
+) -> None:
+    async with await attach_echo(session) as echo:
+        tone = ToneAudioTrack()
+        echo.add_track(tone)
+        echo.add_track(TestPatternVideoTrack())
+        echo.blackhole()
+        assert echo.media_receiving() is None
+        await echo.negotiate_offer({"audio": True, "video": True})
+        await echo.wait_media("audio", timeout=10)
+        await echo.wait_media("video", mid="1", timeout=10)
+        assert echo.media_receiving("audio") is True
+        echo.replace_track(tone, None)  # stop sending audio, without renegotiating
+        assert tone.readyState == "ended"
+        await echo.wait_media("audio", receiving=False, timeout=10)
+        assert echo.media_receiving("audio") is False
+        assert echo.media_receiving("video") is True
+        assert echo.media_receiving() is True  # any kind
+        await echo.hangup()
+        assert echo.media_receiving() is None
+
+
+@pytest.mark.janus
 async def test_candidates_trickled_before_the_remote_description_are_kept(
     session: janus_webrtc.Session, ice_address: str
 ) -> None:
