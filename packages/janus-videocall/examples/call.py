@@ -22,7 +22,8 @@ import contextlib
 import sys
 from typing import Any
 
-from aiortc import RTCConfiguration
+from aiortc import MediaStreamTrack, RTCConfiguration
+from aiortc.contrib.media import MediaRecorder
 
 import janus_webrtc
 from janus_videocall import CallState, VideoCallHandle
@@ -47,6 +48,71 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.mode == "caller" and not args.peer:
         parser.error("the caller needs --peer")
     return args
+
+
+class _AfterVideo(MediaStreamTrack):
+    """An audio track that drops its frames until the first video frame was recorded."""
+
+    kind = "audio"
+
+    def __init__(self, source: MediaStreamTrack, video_started: asyncio.Event) -> None:
+        super().__init__()
+        self.source = source
+        self.video_started = video_started
+
+    async def recv(self) -> Any:
+        frame = await self.source.recv()
+        while not self.video_started.is_set():
+            frame = await self.source.recv()
+        return frame
+
+
+class _FirstVideo(MediaStreamTrack):
+    """A video track that says when its first frame is handed over."""
+
+    kind = "video"
+
+    def __init__(self, source: MediaStreamTrack, video_started: asyncio.Event) -> None:
+        super().__init__()
+        self.source = source
+        self.video_started = video_started
+
+    async def recv(self) -> Any:
+        frame = await self.source.recv()
+        self.video_started.set()
+        return frame
+
+
+class CallRecorder:
+    """Record what the other side sends into one file (a ``record_to()`` sink).
+
+    aiortc's ``MediaRecorder`` writes the file header when the first packet of any stream is
+    ready; if audio comes first, the video stream is not set up yet and its frames are lost.
+    So the audio starts with the first video frame (when the call has video).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.recorder = MediaRecorder(path)
+        self.video_started = asyncio.Event()
+        self.has_video = False
+
+    def addTrack(self, track: MediaStreamTrack) -> None:
+        """Record a remote track."""
+        if track.kind == "video":
+            self.has_video = True
+            self.recorder.addTrack(_FirstVideo(track, self.video_started))
+        else:
+            self.recorder.addTrack(_AfterVideo(track, self.video_started))
+
+    async def start(self) -> None:
+        """Start recording the tracks added."""
+        if not self.has_video:
+            self.video_started.set()
+        await self.recorder.start()
+
+    async def stop(self) -> None:
+        """Stop recording and close the file."""
+        await self.recorder.stop()
 
 
 def add_media(handle: VideoCallHandle, play: str | None) -> None:
@@ -106,7 +172,7 @@ async def run(args: argparse.Namespace) -> None:
             add_media(handle, args.play)
             if args.record:
                 # Sinks end with the call: a handle that makes several calls adds them again.
-                handle.record_to(args.record)
+                handle.record_to(CallRecorder(args.record))
             else:
                 handle.blackhole()
             if args.mode == "caller":

@@ -102,9 +102,10 @@ async def test_caller_and_callee_commands_record_each_other(
     assert "received video" in caller_text and "received audio" in caller_text
     # Each side recorded what the other sent: the callee the clip, the caller the callee's
     # pattern and tone.
+    outputs = f"caller:\n{caller_text}\ncallee:\n{callee_text}"
     callee_frames = decoded_frames(callee_file)
-    assert callee_frames["video"] >= 20, callee_frames
-    assert callee_frames["audio"] >= 20, callee_frames
+    assert callee_frames["video"] >= 20, (callee_frames, outputs)
+    assert callee_frames["audio"] >= 20, (callee_frames, outputs)
     caller_frames = decoded_frames(caller_file)
-    assert caller_frames["video"] >= 20, caller_frames
-    assert caller_frames["audio"] >= 20, caller_frames
+    assert caller_frames["video"] >= 20, (caller_frames, outputs)
+    assert caller_frames["audio"] >= 20, (caller_frames, outputs)
