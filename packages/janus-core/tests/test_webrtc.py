@@ -291,7 +291,6 @@ async def test_candidates_trickled_before_the_remote_description_are_kept(
     session: janus_webrtc.Session, ice_address: str
 ) -> None:
     async with await attach_echo(session) as echo:
-        echo.add_receiver("audio")  # a peer connection, no remote description yet
         early = f"candidate:9 1 udp 2015363583 {ice_address} 9 typ host"
         echo._message_received(
             {
@@ -300,7 +299,8 @@ async def test_candidates_trickled_before_the_remote_description_are_kept(
                 "sender": echo.id,
                 "candidate": {"candidate": early, "sdpMid": "0", "sdpMLineIndex": 0},
             }
-        )
+        )  # before any peer connection exists
+        echo.add_receiver("audio")  # a peer connection, no remote description yet
         echo._message_received(
             {
                 "janus": "trickle",

@@ -662,8 +662,6 @@ class WebRTCHandle(Handle):
         pc = RTCPeerConnection(self._rtc_configuration)
         self._pc = pc
         self._remote_description_set = False
-        self._remote_candidates = []
-        self._pending_candidates = []
         self._webrtc_up = False
         self._media.clear()
         for local in self._local:
@@ -909,11 +907,11 @@ class WebRTCHandle(Handle):
         if candidate is not None and candidate.candidate not in self._remote_candidates:
             self._remote_candidates.append(candidate.candidate)
         pc = self._pc
-        if pc is None:
-            return
-        if self._remote_description_set:
+        if pc is not None and self._remote_description_set:
             self._spawn(self._add_candidate(pc, candidate))
         else:
+            # Kept until the remote description is set (the peer connection may not even
+            # exist yet when Janus offers and trickles at once).
             self._pending_candidates.append(candidate)
 
     # -- ending ---------------------------------------------------------------------------
@@ -988,6 +986,7 @@ class WebRTCHandle(Handle):
         pc, self._pc = self._pc, None
         self._remote_description_set = False
         self._pending_candidates = []
+        self._remote_candidates = []
         self._webrtc_up = False
         for local in self._local:
             local.detach()
