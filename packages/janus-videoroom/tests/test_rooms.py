@@ -6,14 +6,14 @@ import logging
 import secrets
 
 import pytest
-from conftest import attach_publisher, attach_subscriber
 
 import janus_webrtc
+from conftest import attach_publisher, attach_subscriber
 from janus_videoroom import (
     AlreadyJoinedError,
     DisplayChanged,
-    JoinFirstError,
     Joined,
+    JoinFirstError,
     Joining,
     Leaving,
     MissingElementError,
