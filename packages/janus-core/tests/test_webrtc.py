@@ -347,6 +347,22 @@ async def test_janus_offer_answered_with_a_data_channel(
 
 
 @pytest.mark.janus
+async def test_rtc_configuration_defaults_to_the_connections(janus_url: str) -> None:
+    async with janus_webrtc.connect(janus_url) as connection:
+        session = await connection.create_session()
+        plain = await session.attach(EchoHandle)
+        assert plain.rtc_configuration is None  # aiortc's default (public STUN)
+        connection.rtc_configuration = NO_STUN  # type: ignore[attr-defined]
+        configured = await session.attach(EchoHandle)
+        assert configured.rtc_configuration is NO_STUN
+        configured.configure_rtc(None)
+        assert configured.rtc_configuration is None
+        await session.destroy()
+    assert plain.detached
+    assert configured.detached
+
+
+@pytest.mark.janus
 async def test_answer_rejects_a_jsep_of_the_wrong_type(session: janus_webrtc.Session) -> None:
     async with await attach_echo(session) as echo:
         with pytest.raises(janus_webrtc.ProtocolError, match="expected an offer"):
