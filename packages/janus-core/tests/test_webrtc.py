@@ -371,6 +371,8 @@ async def test_answer_rejects_a_jsep_of_the_wrong_type(session: janus_webrtc.Ses
             await echo.apply_answer(Jsep(type="answer", sdp="v=0\r\n"))
         with pytest.raises(NotImplementedError):
             await echo.restart_ice()
+        with pytest.raises(StateError, match="no track"):
+            await echo.negotiate_offer({"audio": True})
 
 
 @pytest.mark.janus

@@ -782,6 +782,12 @@ class WebRTCHandle(Handle):
             ProtocolError: The plugin answered without a JSEP answer.
         """
         self._check_attached("negotiate")
+        pc = self._pc
+        if not self._local and (pc is None or (not pc.getTransceivers() and pc.sctp is None)):
+            raise StateError(
+                f"cannot negotiate: handle {self.id} has no track, receiver or data channel "
+                "to offer (add_track, add_receiver or create_data_channel first)"
+            )
         async with self._negotiation_lock:
             first = self._pc is None or self._pc.remoteDescription is None
             await self._after_hangup_grace()
