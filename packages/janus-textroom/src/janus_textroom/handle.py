@@ -261,9 +261,16 @@ class TextRoomHandle(WebRTCHandle):
             raise ProtocolError(f"{self.plugin} answered setup without an offer")
         channel = self.create_data_channel(self.data_channel_label)
         self._channel = channel
-        self._spawn(self._read(channel))
-        await self.ack(offer, timeout=timeout)
-        await channel.wait_open(timeout=self._limit(timeout))
+        self._follow(channel)
+        try:
+            await self.ack(offer, timeout=timeout)
+            await channel.wait_open(timeout=self._limit(timeout))
+        except BaseException:
+            # Leave no half-open channel behind: setup() or restart() may be tried again.
+            if self._channel is channel:
+                self._forget_channel()
+            channel.close()
+            raise
 
     # -- chat (data channel only) ---------------------------------------------------------------
 
@@ -781,13 +788,29 @@ class TextRoomHandle(WebRTCHandle):
         finally:
             self._pending.pop(transaction, None)
 
-    async def _read(self, channel: DataChannel) -> None:
-        """Read the data channel until it closes, turning each message into a reply or event."""
+    def _follow(self, channel: DataChannel) -> None:
+        """Handle the messages of a new data channel as they arrive, until it closes.
+
+        Each message is handled synchronously in the callback that publishes it on the handle:
+        no task switch between aiortc delivering it and its reply or event. A task reads the
+        channel's own bounded inbox, only so that it never fills up, and notices the close.
+        """
+        remove = super().on(
+            lambda event: (
+                self._data_received(event.data)
+                if event.label == channel.label and self._channel is channel
+                else None
+            ),
+            DataChannelMessage,
+        )
+        self._spawn(self._drain(channel, remove))
+
+    async def _drain(self, channel: DataChannel, remove: Callable[[], None]) -> None:
         try:
-            async for event in channel.messages():
-                if isinstance(event, DataChannelMessage):
-                    self._data_received(event.data)
+            async for _ in channel.messages():
+                pass
         finally:
+            remove()
             if self._channel is channel:
                 self._forget_channel()
 
