@@ -225,7 +225,11 @@ async def test_accepting_needs_local_tracks_the_offer_has(party: PartyFactory) -
     with pytest.raises(ValueError, match="offers no video"):
         await bob.handle.accept(*bob.media(video=False), pattern)
     assert bob.handle.call_state is CallState.RINGING
+    assert bob.handle.local_tracks == ()  # nothing was added
+    bob.handle.add_track(pattern)
+    with pytest.raises(ValueError, match="offers no video"):
+        await bob.handle.accept()
     bob.handle.remove_track(pattern)
-    await bob.handle.accept()
+    await bob.handle.accept(*bob.media(video=False))
     await alice.handle.wait_accepted(timeout=10)
     await media_flows(alice, bob, video=0)

@@ -324,25 +324,30 @@ class VideoCallHandle(WebRTCHandle):
         Raises:
             NoCallError: There is no call to accept (nobody called, or the caller hung up).
                 Without a kept offer the request is sent as is, so the plugin says so.
-            ValueError: The handle has a local track of a kind the caller did not offer
-                (such as audio for a video-only call): aiortc cannot answer with it.
+            ValueError: A local track (added before or given here) is of a kind the caller
+                did not offer (such as audio for a video-only call): aiortc cannot answer with
+                it. Nothing was added; the call still rings.
         """
         self._check_attached("accept a call")
-        for track in tracks:
-            self.add_track(track)
         incoming = self._incoming
         if incoming is None or incoming.jsep is None:
+            for track in tracks:
+                self.add_track(track)
             response = await self.send(_body("accept"), timeout=timeout)
             return _expect(parse_result(response), Accepted, "accept")
         offered = {s.kind for s in media_sections(incoming.jsep.sdp) if not s.rejected}
-        unanswerable = sorted({track.kind for track in self.local_tracks} - offered)
+        kinds = {track.kind for track in (*self.local_tracks, *tracks)}
+        unanswerable = sorted(kinds - offered)
         if unanswerable:
             # aiortc 1.16 fails to answer with a local track of a kind the offer lacks.
             raise ValueError(
                 f"cannot accept the call of {incoming.username!r}: it offers no "
-                f"{' or '.join(unanswerable)}, but handle {self.id} has a local "
-                f"{' and '.join(unanswerable)} track; remove it (remove_track) and accept again"
+                f"{' or '.join(unanswerable)}, but handle {self.id} would send "
+                f"{' and '.join(unanswerable)}; accept without such a track (remove_track "
+                "removes one added before)"
             )
+        for track in tracks:
+            self.add_track(track)
         await self._wait_local_closed()
         self._incoming = None
         try:
