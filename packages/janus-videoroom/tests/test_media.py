@@ -27,9 +27,11 @@ from janus_videoroom import (
     Moderation,
     NotPublishedError,
     Publishers,
+    PublisherStreamConfig,
     RemoteStream,
     StoppedTalking,
     StreamDescription,
+    SubscriberStreamConfig,
     SubscribeStream,
     SwitchStream,
     Talking,
@@ -157,6 +159,37 @@ async def test_pause_stops_and_start_resumes_frames(
     await sub.start()
     await assert_flowing(mid_frames, video, 15)
     await assert_flowing(mid_frames, audio, 25)
+
+
+async def test_configure_send_per_mid(
+    janus_session: janus_webrtc.Session, room: int, mid_frames: MidFrames
+) -> None:
+    alice, joined = await start_publisher(janus_session, room, display="alice")
+    assert joined.id is not None
+    sub = await attach_subscriber(janus_session)
+    mid_frames.watch(sub)
+    await sub.join(room, streams=[joined.id])
+    audio, video = sub.mids_of(joined.id, "audio")[0], sub.mids_of(joined.id, "video")[0]
+    await mid_frames.wait(video, 10)
+
+    # Subscriber side: stop relaying one m-line only (layers are ignored without simulcast).
+    off = SubscriberStreamConfig(mid=video, send=False, substream=0, temporal=0)
+    assert isinstance(await sub.configure(streams=[off]), Configured)
+    await assert_stopped(mid_frames, video)
+    await assert_flowing(mid_frames, audio, 25)
+    await sub.configure(streams=[SubscriberStreamConfig(mid=video, send=True)])
+    await assert_flowing(mid_frames, video, 10)
+
+    # Publisher side: stop relaying its audio to everyone.
+    await alice.configure(streams=[PublisherStreamConfig(mid="0", send=False)])
+    await assert_stopped(mid_frames, audio)
+    await alice.configure(streams=[PublisherStreamConfig(mid="0", send=True)])
+    await assert_flowing(mid_frames, audio, 25)
+
+    # A renegotiation asked by the subscriber: Janus offers again, the handle answers.
+    result = await sub.configure(update=True)
+    assert result.jsep is not None and result.jsep.type == "offer"
+    await assert_flowing(mid_frames, video, 10)
 
 
 async def test_leave_and_kick_are_seen_by_the_others(

@@ -4,7 +4,8 @@ Installed, it registers itself: ``await session.attach("videoroom")`` returns a
 :class:`VideoRoomPublisher`; ``await session.attach(VideoRoomSubscriber)`` a subscriber. Both
 also carry the room administration requests (:class:`VideoRoomAdmin`).
 
-Modules: :mod:`~janus_videoroom.handle` (the handles), :mod:`~janus_videoroom.streams`
+Modules: :mod:`~janus_videoroom.handle` (the handles), :mod:`~janus_videoroom.admin` (room
+administration, a mixin of both handles), :mod:`~janus_videoroom.streams`
 (stream descriptions for requests), :mod:`~janus_videoroom.messages` (typed results and
 events), :mod:`~janus_videoroom.errors` (one exception per plugin error code).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .admin import AllowedAction, VideoRoomAdmin
 from .errors import (
     ALREADY_JOINED,
     ALREADY_PUBLISHED,
@@ -54,7 +56,6 @@ from .errors import (
     VideoRoomUnauthorizedError,
 )
 from .handle import (
-    VideoRoomAdmin,
     VideoRoomPublisher,
     VideoRoomSubscriber,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "ALREADY_JOINED",
     "ALREADY_PUBLISHED",
     "AlreadyJoinedError",
+    "AllowedAction",
     "AlreadyPublishedError",
     "Attached",
     "Attendee",
