@@ -165,12 +165,17 @@ def in_repo_closure(roots: list[Package]) -> list[Package]:
 
 
 def install_packages(
-    session: nox.Session, packages: list[Package], *requirements: str, test: Package | None = None
+    session: nox.Session,
+    packages: list[Package],
+    *requirements: str,
+    test: Package | None = None,
+    repair: bool = False,
 ) -> None:
     """Install in-repo packages from their folders (not editable) plus ``requirements``.
 
     In-repo packages are rebuilt on every run, so the venv always holds the current sources.
-    ``test``'s test extras and dependency groups are installed too.
+    ``test``'s test extras and dependency groups are installed too. ``repair`` reinstalls
+    everything, for a reused venv whose files were damaged.
     """
     targets = []
     for package in packages:
@@ -180,11 +185,12 @@ def install_packages(
         targets.append(target)
     extra = [*requirements, *(test.test_requires if test is not None else ())]
     if session.venv_backend == "uv":
-        rebuild = [f"--reinstall-package={package.name}" for package in packages]
+        rebuild = ["--reinstall"] if repair else [f"--reinstall-package={p.name}" for p in packages]
         session.install(*rebuild, *targets, *extra)
     else:
-        session.install(*targets, *extra)
-        session.install("--force-reinstall", "--no-deps", *(str(p.path) for p in packages))
+        session.install(*(["--force-reinstall"] if repair else []), *targets, *extra)
+        if not repair:
+            session.install("--force-reinstall", "--no-deps", *(str(p.path) for p in packages))
 
 
 def passthrough_env() -> dict[str, str]:
@@ -197,9 +203,20 @@ def passthrough_env() -> dict[str, str]:
 def tests(session: nox.Session, package: str) -> None:
     """Run one package's tests in a venv holding only what it declares."""
     target = BY_FOLDER[package]
-    install_packages(session, in_repo_closure([target]), *PYTEST, PYTEST_TIMEOUT, test=target)
+    needed = in_repo_closure([target])
+    install_packages(session, needed, *PYTEST, PYTEST_TIMEOUT, test=target)
     # The installed copy is what gets tested: prove it imports from outside the source tree.
-    session.run("python", "-c", f"import {target.import_name}", env=passthrough_env())
+    smoke = ("python", "-c", f"import {target.import_name}")
+    try:
+        session.run(*smoke, env=passthrough_env())
+    except nox.command.CommandFailed:
+        if IN_CI:
+            raise
+        # A venv reused from an earlier (interrupted or concurrent) run can be damaged: repair
+        # it once. In CI every venv is new, so a failure there is the package's own.
+        session.warn("the import failed in a reused virtualenv: reinstalling everything once")
+        install_packages(session, needed, *PYTEST, PYTEST_TIMEOUT, test=target, repair=True)
+        session.run(*smoke, env=passthrough_env())
     if not target.has_tests:
         session.skip(f"{package} has no tests/ folder yet")
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
