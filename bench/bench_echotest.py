@@ -14,7 +14,8 @@ process may create it, as in the tests) and measures:
    p99. Both clients do the same work inside the measured window. The library
    (``session.attach("echotest")`` then ``start()``) and a raw client written here
    (``websockets`` + aiortc, one dict of transaction -> future) alternate run by run, both
-   over WebSocket, each on a fresh handle and peer connection. Target: the library within
+   over WebSocket, each on a fresh handle and peer connection (the library over HTTP is
+   measured too, for reference). Target: the library within
    1.2x of raw.
 2. Concurrency: how many audio echotests one process sustains at full frame rate (50 frames/s
    of 20 ms echoed back to each call), ramping the number of simultaneous calls up until one
@@ -229,8 +230,10 @@ async def raw_call(janus: RawJanus, session_id: int, timeout: float) -> Timing:
 # -- scenario 1: call set-up -----------------------------------------------------------------
 
 
-async def setup_latency(url: str, runs: int, timeout: float) -> tuple[Series, Series]:
-    lib, raw = Series("janus_webrtc"), Series("raw")
+async def setup_latency(
+    url: str, http_url: str, runs: int, timeout: float
+) -> tuple[Series, Series, Series]:
+    lib, raw, lib_http = Series("janus_webrtc"), Series("raw"), Series("lib over HTTP")
     raw_janus = await RawJanus.open(url)
     created = await raw_janus.request({"janus": "create"})
     raw_session = created["data"]["id"]
@@ -238,9 +241,12 @@ async def setup_latency(url: str, runs: int, timeout: float) -> tuple[Series, Se
         async with (
             janus_webrtc.connect(url) as connection,
             await connection.create_session() as session,
+            janus_webrtc.connect(http_url) as http_connection,
+            await http_connection.create_session() as http_session,
         ):
             # One warm-up call each (codecs, certificates, first imports).
             await library_call(session, timeout)
+            await library_call(http_session, timeout)
             await raw_call(raw_janus, raw_session, timeout)
             for index in range(runs):
                 order: list[tuple[Series, Callable[[], Awaitable[Timing]]]] = [
@@ -249,16 +255,17 @@ async def setup_latency(url: str, runs: int, timeout: float) -> tuple[Series, Se
                 ]
                 if index % 2:
                     order.reverse()
+                order.append((lib_http, lambda: library_call(http_session, timeout)))
                 for series, call in order:
                     series.runs.append(await call())
     finally:
         with contextlib.suppress(Exception):
             await raw_janus.request({"janus": "destroy", "session_id": raw_session})
         await raw_janus.close()
-    return lib, raw
+    return lib, raw, lib_http
 
 
-def print_setup(lib: Series, raw: Series, runs: int) -> bool:
+def print_setup(lib: Series, raw: Series, lib_http: Series, runs: int) -> bool:
     print(f"\n1. EchoTest call set-up, {runs} runs each, WebSocket, audio + 160x120 video")
     print("   time from starting the offer to ...        p50 ms    p99 ms")
     all_ok = True
@@ -275,6 +282,11 @@ def print_setup(lib: Series, raw: Series, runs: int) -> bool:
                 f"   {label:<26} {series.name:<13} {rows[-1][0] * 1000:8.1f}  "
                 f"{rows[-1][1] * 1000:8.1f}"
             )
+        values = lib_http.values(attribute)
+        print(
+            f"   {'':<26} {lib_http.name:<13} {percentile(values, 0.5) * 1000:8.1f}  "
+            f"{percentile(values, 0.99) * 1000:8.1f}  (no raw HTTP client: for reference)"
+        )
         ratio = rows[1][0] / rows[0][0] if rows[0][0] > 0 else float("inf")
         ratio99 = rows[1][1] / rows[0][1] if rows[0][1] > 0 else float("inf")
         ok = ratio <= TARGET_RATIO
@@ -381,8 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with restrict_aioice_to(ice_address), JanusServer(ice_address=ice_address) as server:
         url = server.endpoints.ws_url
-        lib, raw = asyncio.run(setup_latency(url, runs, timeout))
-        ok = print_setup(lib, raw, runs)
+        lib, raw, lib_http = asyncio.run(
+            setup_latency(url, server.endpoints.http_url, runs, timeout)
+        )
+        ok = print_setup(lib, raw, lib_http, runs)
         print(
             f"\n2. Concurrent audio echotests in one process (Opus 20 ms, full rate = "
             f"{FULL_RATE:.0f} echoed frames/s per call, sustained = every call >= "
