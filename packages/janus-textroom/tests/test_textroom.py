@@ -377,6 +377,17 @@ async def test_data_channel_request_timeout(make_chat: ChatFactory, room_id: int
     assert alice.pending_requests == 0
     reply = await alice.request({"textroom": "exists", "room": room_id})
     assert reply["exists"] is True
+    # The table of pending requests is bounded.
+    alice.max_pending = 1  # type: ignore[misc]
+    silent = {"textroom": "message", "room": room_id, "text": "y", "ack": False}
+    waiting = asyncio.ensure_future(alice.request(silent, timeout=5))
+    await asyncio.sleep(0)
+    with pytest.raises(StateError, match="1 requests wait"):
+        await alice.request({"textroom": "exists", "room": room_id})
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert alice.pending_requests == 0
     with pytest.raises(ValueError, match="textroom"):
         await alice.request({"room": room_id})
 
