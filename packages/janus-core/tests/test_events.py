@@ -22,6 +22,7 @@ async def test_queue_drops_the_oldest_when_full_and_warns_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     queue = EventQueue(3, owner="test")
+    assert queue.get_nowait() is None  # somebody reads this queue: overflow means too slow
     with caplog.at_level(logging.WARNING, "janus_webrtc.events"):
         for n in range(10):
             queue.put(Numbered(n))
@@ -33,6 +34,18 @@ async def test_queue_drops_the_oldest_when_full_and_warns_once(
         Numbered(9),
     ]
     assert len([r for r in caplog.records if "full" in r.message]) == 1
+
+
+async def test_an_unread_backlog_keeps_the_latest_events_without_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    queue = EventQueue(2, owner="test")
+    with caplog.at_level(logging.WARNING, "janus_webrtc.events"):
+        for n in range(5):
+            queue.put(Numbered(n))
+    assert queue.dropped == 3
+    assert [queue.get_nowait(), queue.get_nowait()] == [Numbered(3), Numbered(4)]
+    assert caplog.records == []
 
 
 async def test_queue_iteration_waits_and_ends_after_close() -> None:

@@ -4,9 +4,11 @@ Sessions and handles each own one :class:`EventStream`. Delivery is synchronous 
 message reader never blocks on a slow consumer.
 
 Overflow policy: every queue (the backlog read by ``events()`` and each subscription) holds at
-most ``maxsize`` events. When a new event arrives at a full queue, the *oldest* event is dropped,
-``dropped`` is incremented and one warning is logged per overflow burst. Memory therefore stays
-bounded however slowly a consumer reads, and the newest state is never lost.
+most ``maxsize`` events. When a new event arrives at a full queue, the *oldest* event is dropped
+and ``dropped`` is incremented. Memory therefore stays bounded however slowly a consumer reads,
+and the newest state is never lost. A queue that somebody reads logs one warning per overflow
+burst (the consumer is too slow); the backlog of a handle whose events nobody iterates (a user
+of callbacks or subscriptions only) just keeps the latest events, without a warning.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class EventQueue:
         self._waiter: asyncio.Future[None] | None = None
         self._closed = False
         self._overflowing = False
+        self._read = False
         self.dropped = 0
         """Events dropped because the queue was full."""
 
@@ -63,7 +66,7 @@ class EventQueue:
         if len(items) >= self._maxsize:
             items.popleft()
             self.dropped += 1
-            if not self._overflowing:
+            if not self._overflowing and self._read:
                 self._overflowing = True
                 logger.warning(
                     "event queue of %s is full (%d): dropping the oldest events",
@@ -89,6 +92,7 @@ class EventQueue:
         return self
 
     async def __anext__(self) -> Event:
+        self._read = True
         while not self._items:
             if self._closed:
                 raise StopAsyncIteration
@@ -101,6 +105,7 @@ class EventQueue:
 
     def get_nowait(self) -> Event | None:
         """Return the oldest queued event, or ``None`` when empty."""
+        self._read = True
         return self._items.popleft() if self._items else None
 
 

@@ -280,6 +280,10 @@ class Handle:
         """
         return event
 
+    def _publish(self, event: Event) -> None:
+        """Deliver an event of the subclass's own making to every consumer of this handle."""
+        self._events.publish(event)
+
     def _event_received(self, event: Event) -> None:
         """Hook for subclasses: react to an event before consumers see it (sync, cheap)."""
 
