@@ -345,7 +345,7 @@ def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:7.1f}"
 
 
-async def bench(url: str, ice: str | None, quick: bool) -> None:
+async def bench(url: str, ice: str | None, quick: bool, steps: list[int] | None) -> None:
     print(f"janus-videoroom benchmark ({'quick' if quick else 'full'} run)")
     print(
         f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -360,7 +360,8 @@ async def bench(url: str, ice: str | None, quick: bool) -> None:
             f" {ms(t['lib_all']):>8} {ms(t['raw_all']):>8}"
         )
     print(f"\n2. feeds received at full frame rate (>= {FULL_RATE:g} fps) on one subscription")
-    steps = [2, 6] if quick else [2, 4, 8, 16, 24, 32, 48, 64]
+    if steps is None:
+        steps = [2, 6] if quick else [2, 4, 8, 16, 24, 32, 48, 64]
     table = await capacity_table(url, ice, steps, seconds=3.0 if quick else 5.0)
     full = [count for count, low, _, _, _ in table if low >= FULL_RATE]
     best = max(full) if full else 0
@@ -372,6 +373,9 @@ async def bench(url: str, ice: str | None, quick: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and steps")
+    parser.add_argument(
+        "--steps", type=int, nargs="+", help="numbers of feeds to try in scenario 2"
+    )
     parser.add_argument("--farm", nargs=3, metavar=("URL", "ROOM", "COUNT"), help=argparse.SUPPRESS)
     parser.add_argument("--ice-address", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -387,7 +391,7 @@ def main() -> int:
     with JanusServer(ice_address=ice) as server:
         restriction = restrict_aioice_to(ice) if ice else contextlib.nullcontext()
         with restriction:
-            asyncio.run(bench(server.endpoints.ws_url, ice, args.quick))
+            asyncio.run(bench(server.endpoints.ws_url, ice, args.quick, args.steps))
     return 0
 
 
