@@ -45,7 +45,7 @@ from janus_webrtc.testing import JanusEndpoints
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("ice_address")]
 
-SETTLE = 0.4
+SETTLE = 0.8
 """Seconds for frames already in flight (and decoding) to arrive after a change."""
 
 
