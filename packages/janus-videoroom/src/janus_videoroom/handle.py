@@ -317,8 +317,10 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Raises:
             AlreadyPublishedError: Already publishing.
             JoinFirstError: Not joined.
-            VideoRoomMediaRejectedError: The room refused the offered media (such as a codec
-                it does not allow).
+            VideoRoomMediaRejectedError: Janus's answer rejected offered media (``m=`` port 0).
+
+        The feed is announced to the room (and can be subscribed to) once the PeerConnection
+        is up: ``await publisher.wait_webrtc_up()``.
         """
         body = _body(
             "publish",
