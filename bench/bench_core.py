@@ -1,0 +1,891 @@
+"""Benchmark janus-webrtc's core against minimal raw clients, over WebSocket and HTTP.
+
+Run it from the repository root::
+
+    python bench/bench_core.py           # full run, a few minutes
+    python bench/bench_core.py --quick   # counts divided by 10 (CI smoke run)
+
+It starts a private Janus with ``JanusServer`` and, in the same run, does the same work with
+the library and with a raw client written here (a ``websockets`` client with a dict of
+transaction -> future and one reader task; an ``aiohttp`` client that POSTs and keeps one
+long-poll GET per session). Scenarios, each over both transports:
+
+1. sequential sync plugin requests on one handle (videoroom ``exists``);
+2. the same requests with 100 in flight;
+3. cycles of create session, attach, detach, destroy;
+4. many sessions with one handle each on one connection: set-up time and the client's RSS
+   growth, measured in a fresh subprocess per run. Over HTTP each session holds a long-poll;
+   if Janus cannot take that many, the count is halved until it works (and the output says so).
+
+Library and raw runs are interleaved (each run in blocks alternating with the other kind's),
+three times each (``--rounds``), and each kind's best run is kept. Beside rates and latencies
+the table shows this process's CPU time per operation: the client's own cost, which other
+processes on a busy machine disturb less than wall-clock figures.
+
+The script is a benchmark, not a test: it exits 0 even when a target is missed (it prints
+``MISSED`` beside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import Any, Literal, Protocol
+
+import aiohttp
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as ws_connect
+from websockets.typing import Subprotocol
+
+import janus_webrtc
+from janus_webrtc.testing import JanusServer
+
+Transport = Literal["ws", "http"]
+Kind = Literal["lib", "raw"]
+
+TRANSPORTS: tuple[Transport, ...] = ("ws", "http")
+KINDS: tuple[Kind, ...] = ("lib", "raw")
+ROW_ORDER: tuple[Kind, ...] = ("raw", "lib")
+KIND_NAMES: dict[Kind, str] = {"lib": "janus_webrtc", "raw": "raw"}
+
+PLUGIN = "videoroom"
+PLUGIN_ID = "janus.plugin.videoroom"
+BODY: dict[str, Any] = {"request": "exists", "room": 1234}
+
+SEQUENTIAL_OPS = 2000
+CONCURRENT_OPS = 5000
+IN_FLIGHT = 100
+CYCLES = 300
+SESSIONS = 1000
+
+RATIO_TARGET = 1.15
+RSS_TARGET_MB = 50.0
+DEFAULT_ROUNDS = 3
+BLOCKS = 5
+"""Each run of scenarios 1-3 is cut into up to this many blocks, alternating with the other
+kind's blocks (fewer when blocks would be too small, as with ``--quick``)."""
+RUN_TIMEOUT = 300.0
+"""Seconds allowed for one measured run before the benchmark gives up on it."""
+CHILD_TIMEOUT = 300.0
+POLL_SETTLE = 1.0
+"""Seconds given to the HTTP long-polls of new sessions to reach Janus before RSS is read."""
+
+
+# -- raw clients ----------------------------------------------------------------------------
+
+
+class RawError(Exception):
+    """Janus answered a raw client's request with an error."""
+
+
+class RawClient(Protocol):
+    """What both raw clients offer: the same work as the library, with nothing extra."""
+
+    async def open(self, url: str) -> None: ...
+
+    async def create_session(self) -> int: ...
+
+    async def attach(self, session_id: int, plugin: str) -> int: ...
+
+    async def message(self, session_id: int, handle_id: int, body: dict[str, Any]) -> Any: ...
+
+    async def detach(self, session_id: int, handle_id: int) -> None: ...
+
+    async def destroy(self, session_id: int) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def _checked(reply: dict[str, Any]) -> dict[str, Any]:
+    if reply.get("janus") == "error":
+        raise RawError(str(reply.get("error")))
+    return reply
+
+
+def _plugin_data(reply: dict[str, Any]) -> Any:
+    """Return a plugin's answer, raising on a plugin error (as the library does)."""
+    data = reply["plugindata"]["data"]
+    if "error" in data:
+        raise RawError(str(data["error"]))
+    return data
+
+
+class RawWsClient:
+    """A minimal Janus client over one WebSocket: transaction -> future, one reader task."""
+
+    def __init__(self) -> None:
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._counter = 0
+
+    async def open(self, url: str) -> None:
+        self._ws = await ws_connect(
+            url, subprotocols=[Subprotocol("janus-protocol")], compression=None
+        )
+        self._reader = asyncio.create_task(self._read(self._ws))
+
+    async def _read(self, ws: ClientConnection) -> None:
+        pending = self._pending
+        async for raw in ws:
+            message = json.loads(raw)
+            if message.get("janus") == "ack":
+                continue
+            future = pending.pop(message.get("transaction"), None)
+            if future is not None and not future.done():
+                future.set_result(message)
+
+    async def _request(self, message: dict[str, Any]) -> dict[str, Any]:
+        assert self._ws is not None
+        self._counter += 1
+        transaction = str(self._counter)
+        message["transaction"] = transaction
+        future = asyncio.get_running_loop().create_future()
+        self._pending[transaction] = future
+        await self._ws.send(json.dumps(message))
+        return _checked(await future)
+
+    async def create_session(self) -> int:
+        reply = await self._request({"janus": "create"})
+        return int(reply["data"]["id"])
+
+    async def attach(self, session_id: int, plugin: str) -> int:
+        reply = await self._request({"janus": "attach", "session_id": session_id, "plugin": plugin})
+        return int(reply["data"]["id"])
+
+    async def message(self, session_id: int, handle_id: int, body: dict[str, Any]) -> Any:
+        reply = await self._request(
+            {"janus": "message", "session_id": session_id, "handle_id": handle_id, "body": body}
+        )
+        return _plugin_data(reply)
+
+    async def detach(self, session_id: int, handle_id: int) -> None:
+        await self._request({"janus": "detach", "session_id": session_id, "handle_id": handle_id})
+
+    async def destroy(self, session_id: int) -> None:
+        await self._request({"janus": "destroy", "session_id": session_id})
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            await asyncio.gather(self._reader, return_exceptions=True)
+
+
+class RawHttpClient:
+    """A minimal Janus client over HTTP: POST per request, one long-poll GET per session."""
+
+    def __init__(self) -> None:
+        self._http: aiohttp.ClientSession | None = None
+        self._url = ""
+        self._polls: dict[int, asyncio.Task[None]] = {}
+        self._counter = 0
+
+    async def open(self, url: str) -> None:
+        self._url = url
+        self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+    async def _post(self, path: str, message: dict[str, Any]) -> dict[str, Any]:
+        assert self._http is not None
+        self._counter += 1
+        message["transaction"] = str(self._counter)
+        async with self._http.post(self._url + path, data=json.dumps(message)) as response:
+            body = await response.read()
+        reply: dict[str, Any] = json.loads(body)
+        return _checked(reply)
+
+    async def _poll(self, session_id: int) -> None:
+        assert self._http is not None
+        url = f"{self._url}/{session_id}"
+        while True:
+            async with self._http.get(url, params={"maxev": "10"}) as response:
+                body = await response.read()
+            events = json.loads(body)
+            if isinstance(events, dict) and events.get("janus") == "error":
+                return  # the session is gone
+
+    async def create_session(self) -> int:
+        reply = await self._post("", {"janus": "create"})
+        session_id = int(reply["data"]["id"])
+        self._polls[session_id] = asyncio.create_task(self._poll(session_id))
+        return session_id
+
+    async def attach(self, session_id: int, plugin: str) -> int:
+        reply = await self._post(f"/{session_id}", {"janus": "attach", "plugin": plugin})
+        return int(reply["data"]["id"])
+
+    async def message(self, session_id: int, handle_id: int, body: dict[str, Any]) -> Any:
+        reply = await self._post(f"/{session_id}/{handle_id}", {"janus": "message", "body": body})
+        return _plugin_data(reply)
+
+    async def detach(self, session_id: int, handle_id: int) -> None:
+        await self._post(f"/{session_id}/{handle_id}", {"janus": "detach"})
+
+    async def destroy(self, session_id: int) -> None:
+        try:
+            await self._post(f"/{session_id}", {"janus": "destroy"})
+        finally:
+            task = self._polls.pop(session_id, None)
+            if task is not None:
+                task.cancel()
+
+    async def close(self) -> None:
+        polls = list(self._polls.values())
+        self._polls.clear()
+        for task in polls:
+            task.cancel()
+        await asyncio.gather(*polls, return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
+
+
+def raw_client(transport: Transport) -> RawClient:
+    return RawWsClient() if transport == "ws" else RawHttpClient()
+
+
+# -- what each client kind does ---------------------------------------------------------------
+
+
+class Target(Protocol):
+    """One client kind, connected, with a session and a handle ready for requests."""
+
+    kind: Kind
+
+    def op(self) -> Awaitable[Any]:
+        """One sync plugin request on the shared handle."""
+
+    async def cycle(self) -> None:
+        """Create a session, attach, detach, destroy."""
+
+    async def close(self) -> None: ...
+
+
+class LibTarget:
+    kind: Kind = "lib"
+
+    def __init__(self) -> None:
+        self._conn: janus_webrtc.Connection | None = None
+        self._session: janus_webrtc.Session | None = None
+        self._handle: janus_webrtc.Handle | None = None
+
+    async def open(self, url: str) -> LibTarget:
+        self._conn = await janus_webrtc.connect(url)
+        self._session = await self._conn.create_session()
+        self._handle = await self._session.attach(PLUGIN)
+        return self
+
+    def op(self) -> Awaitable[Any]:
+        assert self._handle is not None
+        return self._handle.send(BODY)
+
+    async def cycle(self) -> None:
+        assert self._conn is not None
+        session = await self._conn.create_session()
+        handle = await session.attach(PLUGIN)
+        await handle.detach()
+        await session.destroy()
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+
+
+class RawTarget:
+    kind: Kind = "raw"
+
+    def __init__(self, transport: Transport) -> None:
+        self._client = raw_client(transport)
+        self._session_id = 0
+        self._handle_id = 0
+
+    async def open(self, url: str) -> RawTarget:
+        await self._client.open(url)
+        self._session_id = await self._client.create_session()
+        self._handle_id = await self._client.attach(self._session_id, PLUGIN_ID)
+        return self
+
+    def op(self) -> Awaitable[Any]:
+        return self._client.message(self._session_id, self._handle_id, BODY)
+
+    async def cycle(self) -> None:
+        client = self._client
+        session_id = await client.create_session()
+        handle_id = await client.attach(session_id, PLUGIN_ID)
+        await client.detach(session_id, handle_id)
+        await client.destroy(session_id)
+
+    async def close(self) -> None:
+        if self._session_id:
+            await self._client.destroy(self._session_id)
+        await self._client.close()
+
+
+async def open_target(kind: Kind, transport: Transport, url: str) -> Target:
+    if kind == "lib":
+        return await LibTarget().open(url)
+    return await RawTarget(transport).open(url)
+
+
+# -- measurement ----------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One measured run: ``count`` operations (requests or cycles)."""
+
+    count: int
+    elapsed: float
+    cpu: float
+    latencies: list[float] = field(repr=False)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.elapsed
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+    @property
+    def cpu_per_op_us(self) -> float:
+        return self.cpu / self.count * 1e6
+
+    @classmethod
+    def combine(cls, parts: Sequence[Run]) -> Run:
+        """One run made of blocks: counts, times and latencies added up."""
+        latencies = [latency for part in parts for latency in part.latencies]
+        return cls(
+            sum(part.count for part in parts),
+            sum(part.elapsed for part in parts),
+            sum(part.cpu for part in parts),
+            latencies,
+        )
+
+
+async def run_sequential(step: Callable[[], Awaitable[Any]], count: int) -> Run:
+    latencies: list[float] = []
+    append = latencies.append
+    clock = time.perf_counter
+    gc.collect()
+    cpu0, start = time.process_time(), clock()
+    for _ in range(count):
+        began = clock()
+        await step()
+        append(clock() - began)
+    elapsed, cpu = clock() - start, time.process_time() - cpu0
+    return Run(count, elapsed, cpu, latencies)
+
+
+async def run_concurrent(step: Callable[[], Awaitable[Any]], count: int, in_flight: int) -> Run:
+    latencies: list[float] = []
+    append = latencies.append
+    clock = time.perf_counter
+    remaining = count
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            began = clock()
+            await step()
+            append(clock() - began)
+
+    gc.collect()
+    cpu0, start = time.process_time(), clock()
+    async with asyncio.TaskGroup() as group:
+        for _ in range(min(in_flight, count)):
+            group.create_task(worker())
+    elapsed, cpu = clock() - start, time.process_time() - cpu0
+    return Run(count, elapsed, cpu, latencies)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    number: int
+    title: str
+    unit: str
+    count: int
+    run: Callable[[Target, int], Awaitable[Run]]
+    min_block: int
+    """Smallest block worth timing on its own (see :func:`compare`)."""
+
+
+def scenarios(scale: int) -> list[Scenario]:
+    sequential = SEQUENTIAL_OPS // scale
+    concurrent = CONCURRENT_OPS // scale
+    cycles = CYCLES // scale
+    return [
+        Scenario(
+            1,
+            f"{sequential} sequential requests",
+            "ops/s",
+            sequential,
+            lambda target, n: run_sequential(target.op, n),
+            100,
+        ),
+        Scenario(
+            2,
+            f"{concurrent} requests, {IN_FLIGHT} in flight",
+            "ops/s",
+            concurrent,
+            lambda target, n: run_concurrent(target.op, n, IN_FLIGHT),
+            10 * IN_FLIGHT,
+        ),
+        Scenario(
+            3,
+            f"{cycles} create/attach/detach/destroy",
+            "cycles/s",
+            cycles,
+            lambda target, n: run_sequential(target.cycle, n),
+            30,
+        ),
+    ]
+
+
+@dataclass
+class Comparison:
+    scenario: Scenario
+    transport: Transport
+    best: dict[Kind, Run]
+
+    @property
+    def ratio(self) -> float:
+        """Raw rate / library rate: how many times slower the library is (1.0: as fast)."""
+        return self.best["raw"].rate / self.best["lib"].rate
+
+
+async def compare(
+    scenario: Scenario, transport: Transport, url: str, rounds: int, count: int
+) -> dict[Kind, Run]:
+    """Run both kinds ``rounds`` times and keep each kind's best run.
+
+    Within a round, each kind's run is cut into blocks that alternate with the other kind's
+    (lib, raw, raw, lib, ...), so that both see the same load from other processes.
+    """
+    targets = {kind: await open_target(kind, transport, url) for kind in KINDS}
+    blocks = max(1, min(BLOCKS, count // scenario.min_block))
+    sizes = [count // blocks + (1 if i < count % blocks else 0) for i in range(blocks)]
+    best: dict[Kind, Run] = {}
+    try:
+        for round_number in range(rounds):
+            parts: dict[Kind, list[Run]] = {kind: [] for kind in KINDS}
+            for block, size in enumerate(sizes):
+                order = KINDS if (round_number + block) % 2 == 0 else KINDS[::-1]
+                for kind in order:
+                    async with asyncio.timeout(RUN_TIMEOUT):
+                        parts[kind].append(await scenario.run(targets[kind], size))
+            for kind in KINDS:
+                run = Run.combine(parts[kind])
+                if kind not in best or run.rate > best[kind].rate:
+                    best[kind] = run
+    finally:
+        for target in targets.values():
+            await target.close()
+    return best
+
+
+# -- scenario 4: many sessions, RSS in a fresh process per client kind ------------------------
+
+
+def rss_kb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def open_sockets() -> int:
+    count = 0
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+async def _lib_sessions(url: str, count: int, result: dict[str, Any]) -> None:
+    janus_webrtc.plugins.available()  # load the plugin registry: part of "imports"
+    async with janus_webrtc.connect(url) as conn:
+        gc.collect()
+        result["rss_base_kb"] = rss_kb()
+        handles: list[janus_webrtc.Handle] = []
+        start = time.perf_counter()
+        try:
+            for _ in range(count):
+                session = await conn.create_session()
+                handles.append(await session.attach(PLUGIN))
+        except Exception as exc:
+            result["error"] = f"{type(exc).__name__}: {exc}"
+        result["setup_s"] = time.perf_counter() - start
+        result["created"] = len(handles)
+        await asyncio.sleep(POLL_SETTLE)
+        if handles:  # every session must still answer, and the connection be alive
+            await handles[0].send(BODY)
+            await handles[-1].send(BODY)
+        result["alive"] = not conn.closed
+        gc.collect()
+        result["rss_after_kb"] = rss_kb()
+        result["sockets"] = open_sockets()
+        start = time.perf_counter()
+        try:
+            for handle in handles:  # one by one: over HTTP each request needs a free socket
+                await handle.session.destroy()
+        except Exception as exc:
+            result["teardown_error"] = f"{type(exc).__name__}: {exc}"
+        result["teardown_s"] = time.perf_counter() - start
+
+
+async def _raw_sessions(transport: Transport, url: str, count: int, result: dict[str, Any]) -> None:
+    client = raw_client(transport)
+    await client.open(url)
+    gc.collect()
+    result["rss_base_kb"] = rss_kb()
+    ids: list[tuple[int, int]] = []
+    start = time.perf_counter()
+    try:
+        for _ in range(count):
+            session_id = await client.create_session()
+            ids.append((session_id, await client.attach(session_id, PLUGIN_ID)))
+    except Exception as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}"
+    result["setup_s"] = time.perf_counter() - start
+    result["created"] = len(ids)
+    await asyncio.sleep(POLL_SETTLE)
+    if ids:
+        await client.message(*ids[0], BODY)
+        await client.message(*ids[-1], BODY)
+    result["alive"] = True
+    gc.collect()
+    result["rss_after_kb"] = rss_kb()
+    result["sockets"] = open_sockets()
+    start = time.perf_counter()
+    try:
+        for session_id, _ in ids:
+            await client.destroy(session_id)
+    except Exception as exc:
+        result["teardown_error"] = f"{type(exc).__name__}: {exc}"
+    result["teardown_s"] = time.perf_counter() - start
+    await client.close()
+
+
+def sessions_child(kind: Kind, transport: Transport, url: str, count: int) -> None:
+    """Entry point of the subprocess: print one JSON line with the figures."""
+    result: dict[str, Any] = {"kind": kind, "transport": transport, "requested": count}
+
+    async def main() -> None:
+        if kind == "lib":
+            await _lib_sessions(url, count, result)
+        else:
+            await _raw_sessions(transport, url, count, result)
+
+    try:
+        asyncio.run(main())
+    except Exception as exc:
+        result.setdefault("error", f"{type(exc).__name__}: {exc}")
+    print(json.dumps(result), flush=True)
+
+
+@dataclass
+class SessionsResult:
+    """What one subprocess measured."""
+
+    kind: Kind
+    requested: int
+    created: int
+    setup_s: float
+    teardown_s: float
+    rss_base_kb: int
+    rss_after_kb: int
+    sockets: int
+    error: str | None
+    teardown_error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.created == self.requested
+
+    @property
+    def growth_kb(self) -> int:
+        return self.rss_after_kb - self.rss_base_kb
+
+
+def run_child(kind: Kind, transport: Transport, url: str, count: int) -> SessionsResult:
+    command = [sys.executable, os.path.abspath(__file__), "--sessions-child"]
+    command += [kind, transport, url, str(count)]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
+        )
+        lines = done.stdout.strip().splitlines()
+        data: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+        if not data:
+            data["error"] = f"child exited {done.returncode}: {done.stderr.strip()[-300:]}"
+    except subprocess.TimeoutExpired:
+        data = {"error": f"child timed out after {CHILD_TIMEOUT:g} s"}
+    return SessionsResult(
+        kind=kind,
+        requested=count,
+        created=int(data.get("created", 0)),
+        setup_s=float(data.get("setup_s", 0.0)),
+        teardown_s=float(data.get("teardown_s", 0.0)),
+        rss_base_kb=int(data.get("rss_base_kb", 0)),
+        rss_after_kb=int(data.get("rss_after_kb", 0)),
+        sockets=int(data.get("sockets", 0)),
+        error=data.get("error") or (None if data.get("alive", False) else "connection lost"),
+        teardown_error=data.get("teardown_error"),
+    )
+
+
+@dataclass
+class SessionsRow:
+    """Scenario 4 for one transport and client kind: the best of several subprocesses."""
+
+    transport: Transport
+    kind: Kind
+    count: int
+    runs: list[SessionsResult]
+
+    @property
+    def setup_s(self) -> float:
+        return min(run.setup_s for run in self.runs)
+
+    @property
+    def teardown_s(self) -> float:
+        return min(run.teardown_s for run in self.runs)
+
+    @property
+    def lowest(self) -> SessionsResult:
+        return min(self.runs, key=lambda run: run.growth_kb)
+
+    @property
+    def growth_mb(self) -> float:
+        return self.lowest.growth_kb / 1024
+
+
+def measure_sessions(
+    transport: Transport, url: str, count: int, rounds: int
+) -> tuple[list[SessionsRow], list[str]]:
+    """Measure both kinds, alternating; halve the count until both succeed."""
+    notes: list[str] = []
+    while count >= 10:
+        runs: dict[Kind, list[SessionsResult]] = {kind: [] for kind in KINDS}
+        failed: SessionsResult | None = None
+        for round_number in range(rounds):
+            for kind in KINDS if round_number % 2 == 0 else KINDS[::-1]:
+                result = run_child(kind, transport, url, count)
+                if not result.ok:
+                    failed = result
+                    break
+                runs[kind].append(result)
+                if result.teardown_error:
+                    notes.append(
+                        f"{transport}: tearing down {count} sessions with "
+                        f"{KIND_NAMES[kind]} failed: {result.teardown_error}"
+                    )
+            if failed is not None:
+                break
+        if failed is None:
+            return [SessionsRow(transport, kind, count, runs[kind]) for kind in ROW_ORDER], notes
+        notes.append(
+            f"{transport}: {count} sessions did not work with {KIND_NAMES[failed.kind]} "
+            f"({failed.created} created: {failed.error}); trying {count // 2}"
+        )
+        count //= 2
+        time.sleep(2.0)  # let Janus release the failed run's connections
+    return [], notes
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def print_comparisons(results: Sequence[Comparison], rounds: int) -> None:
+    header = (
+        f"{'scenario':<38} {'tr':<4} {'client':<12} {'rate':>14} {'p50 ms':>7} "
+        f"{'p99 ms':>7} {'cpu us/op':>9} {'ratio':>6}  target"
+    )
+    print(header)
+    print("-" * (len(header) + 16))
+    for result in results:
+        scenario = result.scenario
+        name = f"{scenario.number}. {scenario.title}"
+        for kind in ROW_ORDER:
+            run = result.best[kind]
+            rate = f"{run.rate:,.0f} {scenario.unit}"
+            ratio = target = ""
+            if kind == "lib":
+                ratio = f"{result.ratio:.2f}x"
+                target = f"<= {RATIO_TARGET:.2f}x {verdict(result.ratio <= RATIO_TARGET)}"
+            print(
+                f"{name:<38} {result.transport:<4} {KIND_NAMES[kind]:<12} {rate:>14} "
+                f"{run.percentile(0.50) * 1e3:>7.2f} {run.percentile(0.99) * 1e3:>7.2f} "
+                f"{run.cpu_per_op_us:>9.0f} {ratio:>6}  {target}".rstrip()
+            )
+            name = ""
+    print(
+        f"ratio = raw rate / library rate (>1: the library is slower); best of {rounds} runs\n"
+        f"per client, each cut in up to {BLOCKS} blocks alternating with the other client's;\n"
+        "cpu = CPU time of this process per operation (the client's cost; Janus runs apart)"
+    )
+
+
+def print_sessions(rows: Sequence[SessionsRow], rounds: int) -> None:
+    header = (
+        f"{'tr':<4} {'client':<12} {'sessions':>8} {'setup s':>7} {'sess/s':>6} "
+        f"{'teardown s':>10} {'RSS base MB':>11} {'RSS growth MB':>13} {'KB/session':>10} "
+        f"{'sockets':>7}  target"
+    )
+    print(header)
+    print("-" * (len(header) + 30))
+    for row in rows:
+        lowest = row.lowest
+        target = ""
+        if row.kind == "lib":
+            projected = row.growth_mb * SESSIONS / row.count
+            ok = verdict(projected < RSS_TARGET_MB)
+            if row.count == SESSIONS:
+                target = f"< {RSS_TARGET_MB:g} MB {ok}"
+            else:
+                target = f"< {RSS_TARGET_MB:g} MB for {SESSIONS} (x{SESSIONS / row.count:g}: "
+                target += f"{projected:.1f} MB) {ok}"
+        print(
+            f"{row.transport:<4} {KIND_NAMES[row.kind]:<12} {row.count:>8} {row.setup_s:>7.2f} "
+            f"{row.count / row.setup_s:>6.0f} {row.teardown_s:>10.2f} "
+            f"{lowest.rss_base_kb / 1024:>11.1f} {row.growth_mb:>13.1f} "
+            f"{lowest.growth_kb / row.count:>10.1f} {lowest.sockets:>7}  {target}".rstrip()
+        )
+    print(
+        "sessions created one after the other (create + attach); RSS = VmRSS of a fresh process "
+        "per run,\nbase after imports and connect; best of "
+        f"{rounds} interleaved runs per client; sockets = open sockets with all sessions up"
+    )
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def print_load(when: str) -> None:
+    one, five, _ = os.getloadavg()
+    cpus = os.cpu_count() or 1
+    busy = "  (other processes are busy: expect noisy figures)" if five > 0.75 * cpus else ""
+    print(f"load average {when}: {one:.2f} (1 min), {five:.2f} (5 min){busy}")
+
+
+async def warm_up(url_of: dict[Transport, str], transports: Sequence[Transport]) -> None:
+    for transport in transports:
+        for kind in KINDS:
+            target = await open_target(kind, transport, url_of[transport])
+            try:
+                await run_sequential(target.op, 200)
+                await run_concurrent(target.op, 200, IN_FLIGHT)
+                await run_sequential(target.cycle, 20)
+            finally:
+                await target.close()
+
+
+async def run_comparisons(
+    url_of: dict[Transport, str],
+    transports: Sequence[Transport],
+    numbers: Sequence[int],
+    scale: int,
+    rounds: int,
+) -> list[Comparison]:
+    results: list[Comparison] = []
+    for scenario in scenarios(scale):
+        if scenario.number not in numbers:
+            continue
+        for transport in transports:
+            print(f"  scenario {scenario.number} over {transport} ...", flush=True)
+            best = await compare(scenario, transport, url_of[transport], rounds, scenario.count)
+            results.append(Comparison(scenario, transport, best))
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="divide every count by 10")
+    parser.add_argument(
+        "--scenarios", default="1,2,3,4", help="comma-separated scenario numbers (default: all)"
+    )
+    parser.add_argument(
+        "--transports", default="ws,http", help="comma-separated transports (default: ws,http)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=DEFAULT_ROUNDS,
+        help=f"runs per client kind, interleaved; the best is kept (default: {DEFAULT_ROUNDS})",
+    )
+    parser.add_argument("--sessions-child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.sessions_child:
+        kind, transport, url, count = args.sessions_child
+        sessions_child(kind, transport, url, int(count))
+        return 0
+
+    scale = 10 if args.quick else 1
+    numbers = [int(n) for n in args.scenarios.split(",") if n]
+    transports: list[Transport] = [t for t in TRANSPORTS if t in args.transports.split(",")]
+    started = time.perf_counter()
+    print(
+        f"janus_webrtc {janus_webrtc.__version__}, websockets {version('websockets')}, "
+        f"aiohttp {version('aiohttp')}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs{', --quick (counts / 10)' if args.quick else ''}"
+    )
+    print_load("at start")
+    with JanusServer(plugins=(PLUGIN,), session_timeout=300) as server:
+        url_of: dict[Transport, str] = {
+            "ws": server.endpoints.ws_url,
+            "http": server.endpoints.http_url,
+        }
+        print(f"Janus pid {server.pid}: {url_of['ws']} {url_of['http']}")
+        if any(n in numbers for n in (1, 2, 3)):
+            print("warm-up (not measured) ...", flush=True)
+            asyncio.run(warm_up(url_of, transports))
+            print("measuring scenarios 1-3 ...", flush=True)
+            comparisons = asyncio.run(
+                run_comparisons(url_of, transports, numbers, scale, args.rounds)
+            )
+            print()
+            print_comparisons(comparisons, args.rounds)
+        if 4 in numbers:
+            count = SESSIONS // scale
+            print()
+            print(f"measuring scenario 4: {count} sessions with one handle each ...", flush=True)
+            rows: list[SessionsRow] = []
+            notes: list[str] = []
+            for transport in transports:
+                measured, failures = measure_sessions(
+                    transport, url_of[transport], count, args.rounds
+                )
+                rows += measured
+                notes += failures
+            print()
+            print(f"4. {count} sessions with one handle each, on one connection")
+            print_sessions(rows, args.rounds)
+            for note in notes:
+                print(f"note: {note}")
+    print()
+    print_load("at end")
+    print(f"total time {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
