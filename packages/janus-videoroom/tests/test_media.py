@@ -150,7 +150,9 @@ async def test_pause_stops_and_start_resumes_frames(
     assert joined.id is not None
     sub = await attach_subscriber(janus_session)
     mid_frames.watch(sub)
-    await sub.join(room, streams=[joined.id])
+    attached = await sub.join(room, streams=[joined.id], answer=False)
+    assert attached.jsep is not None and sub.peer_connection is None
+    await sub.start(offer=attached.jsep)  # answering by hand
     audio, video = sub.mids_of(joined.id, "audio")[0], sub.mids_of(joined.id, "video")[0]
     await mid_frames.wait(video, 10)
 
