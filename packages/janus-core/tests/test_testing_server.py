@@ -223,6 +223,15 @@ def test_stop_is_idempotent_and_ends_the_process(private_server: JanusServer) ->
 
 @pytest.mark.janus
 @pytest.mark.usefixtures("janus_binary")
+def test_a_quiet_server_starts_too() -> None:
+    # below log level 4 Janus does not log that its listeners started
+    with JanusServer(plugins=("echotest",), debug_level=2) as server:
+        reply = _post(server.endpoints.http_url, {"janus": "create", "transaction": "q"})
+    assert reply["janus"] == "success"
+
+
+@pytest.mark.janus
+@pytest.mark.usefixtures("janus_binary")
 def test_api_secret_is_required() -> None:
     with JanusServer(plugins=("echotest",), api_secret="s3cret") as server:
         url = server.endpoints.http_url

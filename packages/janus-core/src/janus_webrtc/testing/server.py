@@ -89,6 +89,10 @@ _FATAL = "[FATAL]"
 _BIND_FAILURE_WORDS = ("port", "vhost", "Address already in use")
 
 
+_INFO_LEVEL = 4
+"""Janus's log level from which listeners log that they started."""
+
+
 class JanusStartError(RuntimeError):
     """Janus could not be started, or did not become ready in time."""
 
@@ -487,6 +491,8 @@ class JanusServer:
         connect alone could reach whoever holds that port, so readiness needs
         the log's "started" line for each of the four listeners, no fatal
         error, an answer to ``GET /janus/info`` and an accepting WebSocket port.
+        Janus logs "started" lines at level 4 (info) and above only: below that,
+        the answers alone have to do.
         """
         assert self._process is not None
         info_url = f"http://{_LOOPBACK}:{config.http_port}/janus/info"
@@ -505,8 +511,9 @@ class JanusServer:
             fatal = [line for line in log.splitlines() if _FATAL in line]
             if fatal:
                 return f"Janus reported a fatal error: {fatal[0]}"
+            logged = self._debug_level < _INFO_LEVEL or all(m in log for m in listening)
             if (
-                all(marker in log for marker in listening)
+                logged
                 and _http_answers(info_url)
                 and _tcp_accepts(config.ws_port)
             ):
