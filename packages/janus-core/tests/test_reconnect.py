@@ -123,19 +123,19 @@ async def test_without_reconnect_a_drop_closes_everything(
     proxy: tuple[CuttableProxy, str], janus_transport: str
 ) -> None:
     cuttable, url = proxy
-    conn = await janus_webrtc.connect(url, timeout=5, reconnect=False)
-    session = await conn.create_session()
-    handle = await session.attach("echotest")
-    cuttable.cut()
-    if janus_transport == "http":
-        # HTTP has no standing connection: the next request simply opens a new one
-        assert (await handle.send({"audio": True})).data["result"] == "ok"
-    else:
-        await _eventually(lambda: conn.closed)
-        assert conn.closed and session.closed and handle.detached
-        with pytest.raises(StateError):
-            await handle.send({"audio": True})
-    await conn.close()
+    async with janus_webrtc.connect(url, timeout=10, reconnect=False) as conn:
+        session = await conn.create_session()
+        handle = await session.attach("videoroom")
+        cuttable.cut()
+        if janus_transport == "http":
+            # HTTP has no standing connection: the next request simply opens a new one
+            assert (await handle.send({"request": "exists", "room": 1})).data["exists"] is False
+            assert not conn.closed
+        else:
+            await _eventually(lambda: conn.closed)
+            assert conn.closed and session.closed and handle.detached
+            with pytest.raises(StateError):
+                await handle.send({"request": "exists", "room": 1})
 
 
 async def _eventually(condition: Callable[[], bool], timeout: float = 15.0) -> None:

@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 
+_CLOSE_CONCURRENCY = 16
+"""Sessions destroyed at once when a connection closes."""
+
+
 class ConnectionState(enum.Enum):
     """Where a connection is in its life."""
 
@@ -171,9 +175,16 @@ class Connection:
         if self._state is ConnectionState.CLOSED:
             return
         if destroy_sessions and self._state is ConnectionState.OPEN and self._sessions:
+            # A few at a time: over HTTP each destroy needs a connection of its own while
+            # every session's long-poll holds one, and Janus caps its connections.
+            limit = asyncio.Semaphore(_CLOSE_CONCURRENCY)
+
+            async def destroy(session: Session) -> None:
+                async with limit:
+                    await session.destroy(timeout=min(self.timeout, 2.0))
+
             await asyncio.gather(
-                *(s.destroy(timeout=min(self.timeout, 2.0)) for s in list(self._sessions.values())),
-                return_exceptions=True,
+                *(destroy(s) for s in list(self._sessions.values())), return_exceptions=True
             )
         await self._shutdown(None)
 
@@ -269,12 +280,23 @@ class Connection:
             message.update(self._credentials)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("-> %s", protocol.redact(message))
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
         self._pending[transaction] = _Pending(future, kind, wait_event)
         try:
-            async with asyncio.timeout(limit):
-                await self._transport.send(message)
-                reply = await future
+            if self._transport.send_waits_for_reply:
+                # HTTP: the POST itself lasts until the reply, so bound the whole exchange
+                async with asyncio.timeout(limit):
+                    await self._transport.send(message)
+                    reply = await future
+            else:
+                # A timer on the future is much cheaper than a timeout scope per request
+                timer = loop.call_later(limit, _expire, future, kind, limit)
+                try:
+                    await self._transport.send(message)
+                    reply = await future
+                finally:
+                    timer.cancel()
         except TimeoutError:
             raise JanusTimeoutError(f"no reply to {kind!r} within {limit} s") from None
         finally:
@@ -421,6 +443,11 @@ class Connection:
             await session._close("lost")
             return
         self._transport.session_opened(session.id)
+
+
+def _expire(future: asyncio.Future[dict[str, Any]], kind: str, limit: float) -> None:
+    if not future.done():
+        future.set_exception(JanusTimeoutError(f"no reply to {kind!r} within {limit} s"))
 
 
 class _Connector:

@@ -118,14 +118,28 @@ class Handle:
             JanusTimeoutError: No answer in time.
             StateError: The handle is detached.
         """
-        self._check_attached("send a message")
-        reply = await self._request(
-            "message",
-            timeout=timeout,
-            wait_event=True,
-            body=dict(body),
-            jsep=protocol.jsep_to_wire(jsep) if jsep is not None else None,
-        )
+        if self._state is not HandleState.ATTACHED:
+            self._check_attached("send a message")
+        session = self._session
+        if jsep is None:
+            reply = await session._connection._request(
+                "message",
+                session_id=session._id,
+                handle_id=self._id,
+                timeout=timeout,
+                wait_event=True,
+                body=body if type(body) is dict else dict(body),
+            )
+        else:
+            reply = await session._connection._request(
+                "message",
+                session_id=session._id,
+                handle_id=self._id,
+                timeout=timeout,
+                wait_event=True,
+                body=body if type(body) is dict else dict(body),
+                jsep=protocol.jsep_to_wire(jsep),
+            )
         response = protocol.parse_plugin_response(reply)
         failure = protocol.plugin_error_of(response.data)
         if failure is not None:

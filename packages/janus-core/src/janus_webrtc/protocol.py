@@ -191,6 +191,12 @@ def parse_plugin_response(message: Mapping[str, Any]) -> PluginResponse:
         ProtocolError: The message carries no readable ``plugindata``.
     """
     plugindata = message.get("plugindata")
+    if type(plugindata) is dict:  # the usual case, straight from json.loads
+        data = plugindata.get("data")
+        plugin = plugindata.get("plugin")
+        if type(data) is dict and type(plugin) is str:
+            jsep = message.get("jsep")
+            return PluginResponse(plugin, data, parse_jsep(jsep) if jsep is not None else None)
     if not isinstance(plugindata, Mapping):
         raise ProtocolError(f"expected plugindata in a {message.get('janus')!r} message")
     data = plugindata.get("data")

@@ -33,6 +33,9 @@ class Transport(ABC):
     keepalive_required: bool = True
     """Whether sessions need ``keepalive`` requests to stay alive over this transport."""
 
+    send_waits_for_reply: bool = False
+    """Whether :meth:`send` lasts until the reply has been delivered (HTTP's POST does)."""
+
     @abstractmethod
     async def open(self, sink: MessageSink) -> None:
         """Open the transport and start delivering incoming messages to ``sink``.

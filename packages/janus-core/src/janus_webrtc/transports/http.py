@@ -43,6 +43,7 @@ class HttpTransport(Transport):
     """
 
     keepalive_required = True
+    send_waits_for_reply = True
 
     def __init__(
         self,
