@@ -512,11 +512,7 @@ class JanusServer:
             if fatal:
                 return f"Janus reported a fatal error: {fatal[0]}"
             logged = self._debug_level < _INFO_LEVEL or all(m in log for m in listening)
-            if (
-                logged
-                and _http_answers(info_url)
-                and _tcp_accepts(config.ws_port)
-            ):
+            if logged and _http_answers(info_url) and _tcp_accepts(config.ws_port):
                 _log.debug("Janus ready in %.3f s", time.monotonic() - started)
                 return ""
             if time.monotonic() - started > self._start_timeout:
