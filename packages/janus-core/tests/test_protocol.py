@@ -229,10 +229,16 @@ def test_redact_hides_every_secret_at_any_depth() -> None:
         "apisecret": "s1",
         "token": "s2",
         "admin_secret": "s3",
-        "body": {"request": "create", "secret": "s4", "pin": "s5", "rooms": [{"pin": "s6"}]},
+        "body": {
+            "request": "create",
+            "secret": "s4",
+            "pin": "s5",
+            "rooms": [{"pin": "s6"}],
+            "srtp_crypto": "s7",
+        },
     }
     text = repr(protocol.redact(message))
-    for secret in ("s1", "s2", "s3", "s4", "s5", "s6"):
+    for secret in ("s1", "s2", "s3", "s4", "s5", "s6", "s7"):
         assert f"'{secret}'" not in text
     assert message["apisecret"] == "s1", "redact must not change the original"
     assert protocol.redact(message)["body"]["request"] == "create"

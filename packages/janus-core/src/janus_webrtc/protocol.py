@@ -51,7 +51,17 @@ Message = dict[str, Any]
 """A JSON object as sent to or received from Janus."""
 
 SECRET_KEYS: Final = frozenset(
-    {"apisecret", "token", "admin_secret", "secret", "new_secret", "pin", "new_pin", "admin_key"}
+    {
+        "apisecret",
+        "token",
+        "admin_secret",
+        "secret",
+        "new_secret",
+        "pin",
+        "new_pin",
+        "admin_key",
+        "srtp_crypto",
+    }
 )
 """Keys whose values never reach a log line."""
 
