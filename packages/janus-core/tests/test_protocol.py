@@ -38,7 +38,7 @@ def test_transaction_ids_are_unique_and_short() -> None:
 
 def test_build_request_leaves_out_none_fields() -> None:
     message = protocol.build_request(
-        "attach", "t1", session_id=5, plugin="janus.plugin.echotest", opaque_id=None
+        "attach", "t1", 5, None, {"plugin": "janus.plugin.echotest", "opaque_id": None}
     )
     assert message == {
         "janus": "attach",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 from collections.abc import Callable, Coroutine, Generator, Mapping
 from types import TracebackType
 from typing import Any
@@ -44,12 +45,27 @@ class ConnectionState(enum.Enum):
 class _Pending:
     """A request waiting for its reply (and, for plugin messages, past the ``ack``)."""
 
-    __slots__ = ("future", "kind", "wait_event")
+    __slots__ = ("deadline", "future", "kind", "limit", "wait_event")
 
-    def __init__(self, future: asyncio.Future[dict[str, Any]], kind: str, wait_event: bool) -> None:
+    def __init__(
+        self,
+        future: asyncio.Future[dict[str, Any]],
+        kind: str,
+        wait_event: bool,
+        deadline: float,
+        limit: float,
+    ) -> None:
         self.future = future
         self.kind = kind
         self.wait_event = wait_event
+        self.deadline = deadline
+        self.limit = limit
+
+    def expire(self) -> None:
+        if not self.future.done():
+            self.future.set_exception(
+                JanusTimeoutError(f"no reply to {self.kind!r} within {self.limit} s")
+            )
 
 
 class Connection:
@@ -109,6 +125,8 @@ class Connection:
         self._sessions: dict[int, Session] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._keepalive_task: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.TimerHandle | None = None
+        self._sweep_at = math.inf
         self._state = ConnectionState.NEW
         self._close_reason: Exception | None = None
         self._transport_factory = reconnect
@@ -196,6 +214,9 @@ class Connection:
         self._reconnected.set()
         if self._keepalive_task is not None:
             self._keepalive_task.cancel()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         self._fail_pending(reason or TransportClosedError("the connection was closed"))
         for session in list(self._sessions.values()):
             await session._close("connection closed")
@@ -268,21 +289,17 @@ class Connection:
         if self._state is not ConnectionState.OPEN:
             await self._wait_open(kind, limit)
         transaction = self._ids.next()
-        message = protocol.build_request(
-            kind,
-            transaction,
-            session_id=session_id,
-            handle_id=handle_id,
-            **(fields or {}),
-            **more_fields,
-        )
+        if more_fields:
+            fields = {**fields, **more_fields} if fields else more_fields
+        message = protocol.build_request(kind, transaction, session_id, handle_id, fields)
         if self._credentials:
             message.update(self._credentials)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("-> %s", protocol.redact(message))
         loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
-        self._pending[transaction] = _Pending(future, kind, wait_event)
+        deadline = loop.time() + limit
+        self._pending[transaction] = _Pending(future, kind, wait_event, deadline, limit)
         try:
             if self._transport.send_waits_for_reply:
                 # HTTP: the POST itself lasts until the reply, so bound the whole exchange
@@ -290,13 +307,12 @@ class Connection:
                     await self._transport.send(message)
                     reply = await future
             else:
-                # A timer on the future is much cheaper than a timeout scope per request
-                timer = loop.call_later(limit, _expire, future, kind, limit)
-                try:
-                    await self._transport.send(message)
-                    reply = await future
-                finally:
-                    timer.cancel()
+                # One timer per connection expires overdue requests (see _sweep): much
+                # cheaper than a timer or a timeout scope per request.
+                if deadline < self._sweep_at:
+                    self._schedule_sweep(loop, deadline)
+                await self._transport.send(message)
+                reply = await future
         except TimeoutError:
             raise JanusTimeoutError(f"no reply to {kind!r} within {limit} s") from None
         finally:
@@ -306,6 +322,26 @@ class Connection:
             assert error is not None
             raise error
         return reply
+
+    def _schedule_sweep(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        self._sweep_at = when
+        self._sweeper = loop.call_at(when, self._sweep, loop)
+
+    def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Fail the requests whose deadline has passed; wake again at the next deadline."""
+        self._sweeper = None
+        self._sweep_at = math.inf
+        now = loop.time()
+        next_at = math.inf
+        for pending in self._pending.values():
+            if pending.deadline <= now:
+                pending.expire()
+            elif pending.deadline < next_at:
+                next_at = pending.deadline
+        if next_at < math.inf and self._state is not ConnectionState.CLOSED:
+            self._schedule_sweep(loop, next_at)
 
     async def _wait_open(self, kind: str, limit: float) -> None:
         """Wait (within ``limit``) for a reconnection in progress; raise if not open."""
@@ -443,11 +479,6 @@ class Connection:
             await session._close("lost")
             return
         self._transport.session_opened(session.id)
-
-
-def _expire(future: asyncio.Future[dict[str, Any]], kind: str, limit: float) -> None:
-    if not future.done():
-        future.set_exception(JanusTimeoutError(f"no reply to {kind!r} within {limit} s"))
 
 
 class _Connector:

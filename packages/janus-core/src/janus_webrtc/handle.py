@@ -121,25 +121,17 @@ class Handle:
         if self._state is not HandleState.ATTACHED:
             self._check_attached("send a message")
         session = self._session
-        if jsep is None:
-            reply = await session._connection._request(
-                "message",
-                session_id=session._id,
-                handle_id=self._id,
-                timeout=timeout,
-                wait_event=True,
-                body=body if type(body) is dict else dict(body),
-            )
-        else:
-            reply = await session._connection._request(
-                "message",
-                session_id=session._id,
-                handle_id=self._id,
-                timeout=timeout,
-                wait_event=True,
-                body=body if type(body) is dict else dict(body),
-                jsep=protocol.jsep_to_wire(jsep),
-            )
+        fields: dict[str, Any] = {"body": body if type(body) is dict else dict(body)}
+        if jsep is not None:
+            fields["jsep"] = protocol.jsep_to_wire(jsep)
+        reply = await session._connection._request(
+            "message",
+            session_id=session._id,
+            handle_id=self._id,
+            timeout=timeout,
+            wait_event=True,
+            fields=fields,
+        )
         response = protocol.parse_plugin_response(reply)
         failure = protocol.plugin_error_of(response.data)
         if failure is not None:

@@ -85,10 +85,9 @@ class TransactionIds:
 def build_request(
     kind: str,
     transaction: str,
-    *,
     session_id: int | None = None,
     handle_id: int | None = None,
-    **fields: Any,
+    fields: Mapping[str, Any] | None = None,
 ) -> Message:
     """Build a Janus API request.
 
@@ -97,7 +96,7 @@ def build_request(
         transaction: The transaction id that the reply will carry.
         session_id: The session the request is for.
         handle_id: The handle the request is for.
-        **fields: Further top-level fields (``plugin``, ``body``, ``jsep``, ...); ``None``
+        fields: Further top-level fields (``plugin``, ``body``, ``jsep``, ...); ``None``
             values are left out.
 
     Returns:
@@ -108,9 +107,10 @@ def build_request(
         message["session_id"] = session_id
     if handle_id is not None:
         message["handle_id"] = handle_id
-    for key, value in fields.items():
-        if value is not None:
-            message[key] = value
+    if fields:
+        for key, value in fields.items():
+            if value is not None:
+                message[key] = value
     return message
 
 

@@ -13,6 +13,9 @@ from .. import protocol
 from ..errors import ConnectError, StateError, TransportClosedError, TransportError
 from .base import MessageSink, Transport
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+"""One compact encoder, made once (``json.dumps`` with options builds one per call)."""
+
 __all__ = ["HttpTransport"]
 
 logger = logging.getLogger(__name__)
@@ -104,7 +107,7 @@ class HttpTransport(Transport):
         if client is None or sink is None or self._closing:
             raise TransportClosedError(f"cannot send: the HTTP transport to {self.url} is closed")
         url = self.url + protocol.http_path(message)
-        data = json.dumps(message, separators=(",", ":"))
+        data = _encode(message)
         for attempt in range(1, _POST_ATTEMPTS + 1):
             try:
                 async with client.post(url, data=data, timeout=self._request_timeout) as response:

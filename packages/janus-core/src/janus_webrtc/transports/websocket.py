@@ -15,6 +15,9 @@ from websockets.typing import Subprotocol
 from ..errors import ConnectError, StateError, TransportClosedError
 from .base import MessageSink, Transport
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+"""One compact encoder, made once (``json.dumps`` with options builds one per call)."""
+
 __all__ = ["WebSocketTransport"]
 
 logger = logging.getLogger(__name__)
@@ -106,7 +109,7 @@ class WebSocketTransport(Transport):
         if ws is None or self._closing:
             raise TransportClosedError(f"cannot send: the WebSocket to {self.url} is not open")
         try:
-            await ws.send(json.dumps(message, separators=(",", ":")))
+            await ws.send(_encode(message))
         except ConnectionClosed as exc:
             raise TransportClosedError(f"cannot send: the WebSocket to {self.url} closed") from exc
 
