@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import aioice.ice
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection
 from pyee.asyncio import AsyncIOEventEmitter
@@ -28,6 +29,7 @@ from janus_webrtc import (
     StateError,
     Trickle,
     WebRTCHandle,
+    webrtc_ice,
 )
 from janus_webrtc.media import (
     EchoLatencyProbe,
@@ -362,6 +364,75 @@ async def test_rtc_configuration_defaults_to_the_connections(janus_url: str) -> 
     assert configured.detached
 
 
+@pytest.fixture
+def fast_consent(monkeypatch: pytest.MonkeyPatch) -> float:
+    """aioice checks consent every 0.2 s (not 5 s): stale ICE credentials fail in ~1.5 s."""
+    monkeypatch.setattr(aioice.ice, "CONSENT_INTERVAL", 0.2)
+    return 0.2 * 1.2 * aioice.ice.CONSENT_FAILURES
+
+
+def _ufrag(sdp: str) -> str:
+    return next(line for line in sdp.splitlines() if line.startswith("a=ice-ufrag:"))
+
+
+@pytest.mark.janus
+async def test_ice_restart_from_this_side(
+    session: janus_webrtc.Session, ice_address: str, fast_consent: float
+) -> None:
+    async with await attach_echo(session) as echo:
+        echo.add_track(ToneAudioTrack())
+        counter = echo.record_to(FrameCounter())
+        assert isinstance(counter, FrameCounter)
+        first = await echo.negotiate_offer({"audio": True})
+        await counter.wait_frames("audio", 5, timeout=10)
+        pc = echo.peer_connection
+        assert pc is not None
+        assert first.jsep is not None
+        before_local = _ufrag(pc.localDescription.sdp)
+        restarted = await echo.restart_ice({"audio": True})
+        assert restarted.jsep is not None
+        assert echo.peer_connection is pc  # same peer connection, DTLS and media
+        assert _ufrag(pc.localDescription.sdp) != before_local
+        assert _ufrag(restarted.jsep.sdp) != _ufrag(first.jsep.sdp)  # Janus restarted too
+        frames = counter.frames("audio")
+        await asyncio.sleep(fast_consent + 1.0)  # stale credentials would have failed by now
+        assert echo.ice_state == "completed"
+        assert counter.frames("audio") - frames > 50
+
+
+@pytest.mark.janus
+async def test_ice_restart_from_janus_is_followed(
+    session: janus_webrtc.Session, ice_address: str, fast_consent: float
+) -> None:
+    handle = await session.attach(TextRoomHandle)
+    handle.configure_rtc(NO_STUN)
+    async with handle:
+        setup = await handle.send({"request": "setup"})
+        assert setup.jsep is not None
+        await handle.accept_offer(setup.jsep, {"request": "ack"})
+        channel = handle.create_data_channel("JanusDataChannel")
+        await channel.wait_open(timeout=10)
+        restart = await handle.send({"request": "restart"})  # Janus offers new credentials
+        assert restart.jsep is not None
+        assert _ufrag(restart.jsep.sdp) != _ufrag(setup.jsep.sdp)
+        await handle.accept_offer(restart.jsep, {"request": "ack"})
+        pc = handle.peer_connection
+        assert pc is not None
+        # aiortc would keep Janus's old credentials, refuse Janus's checks and lose the
+        # connection when Janus's consent expires (about 30 s): the new ones must be in use.
+        janus_ufrag = _ufrag(restart.jsep.sdp).removeprefix("a=ice-ufrag:")
+        assert [c.remote_username for c in webrtc_ice.ice_connections(pc)] == [janus_ufrag]
+        await asyncio.sleep(fast_consent + 1.0)
+        assert channel.is_open
+        channel.send(json.dumps({"textroom": "list", "transaction": "after-restart"}))
+        async with asyncio.timeout(5):
+            async for message in channel.messages():
+                assert isinstance(message, DataChannelMessage)
+                assert isinstance(message.data, str)
+                assert json.loads(message.data)["transaction"] == "after-restart"
+                break
+
+
 @pytest.mark.janus
 async def test_answer_rejects_a_jsep_of_the_wrong_type(session: janus_webrtc.Session) -> None:
     async with await attach_echo(session) as echo:
@@ -369,8 +440,8 @@ async def test_answer_rejects_a_jsep_of_the_wrong_type(session: janus_webrtc.Ses
             await echo.answer(Jsep(type="answer", sdp="v=0\r\n"))
         with pytest.raises(StateError, match="made no offer"):
             await echo.apply_answer(Jsep(type="answer", sdp="v=0\r\n"))
-        with pytest.raises(NotImplementedError):
-            await echo.restart_ice()
+        with pytest.raises(StateError, match="no call up"):
+            await echo.restart_ice({"audio": True})
         with pytest.raises(StateError, match="no track"):
             await echo.negotiate_offer({"audio": True})
 

@@ -26,9 +26,12 @@ added with :meth:`WebRTCHandle.add_track` survive a hangup, ready for the next c
 :meth:`~janus_webrtc.handle.Handle.detach` and :meth:`WebRTCHandle.close` (idempotent) release
 everything: peer connection, local tracks and players, sinks, data channels and tasks.
 
-Not supported (aiortc 1.16 limits): ICE restart (aiortc keeps one ICE agent per peer
-connection; use :meth:`WebRTCHandle.restart_media` instead), sending trickled candidates (a
-complete SDP is sent instead), simulcast sending.
+ICE restart: aiortc 1.16 has no API for it; :meth:`WebRTCHandle.restart_ice` and the handling
+of Janus-initiated restarts work on aioice's connection (see :mod:`janus_webrtc.webrtc_ice`),
+keeping the pair in use. :meth:`WebRTCHandle.restart_media` replaces the whole peer connection.
+
+Not supported (aiortc 1.16 limits): sending trickled candidates (a complete SDP is sent
+instead), simulcast sending.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
+from . import webrtc_ice
 from .errors import JanusError, JanusTimeoutError, PluginError, ProtocolError, StateError
 from .handle import Handle
 from .messages import (
@@ -827,21 +831,56 @@ class WebRTCHandle(Handle):
     ) -> PluginResponse:
         """Replace the media path: hang up, then negotiate a new peer connection.
 
-        aiortc 1.16 cannot restart ICE on a peer connection; this is the way to recover from a
-        failed connection (same local tracks, data channels must be created again).
+        The way to recover from a failed connection, where an ICE restart cannot help (same
+        local tracks; data channels must be created again).
         """
         await self.hangup(timeout=timeout)
         return await self.negotiate_offer(body, timeout=timeout)
 
-    async def restart_ice(self) -> None:
-        """Not supported: aiortc 1.16 keeps one ICE agent per peer connection.
+    async def restart_ice(
+        self, body: Mapping[str, Any], *, timeout: float | None = None
+    ) -> PluginResponse:
+        """Restart ICE from this side: offer new ICE credentials with ``body``.
+
+        The peer connection, DTLS and media stay; Janus restarts its ICE agent. aiortc has no
+        API for this: :mod:`janus_webrtc.webrtc_ice` does it on aioice's connection (the
+        pair in use is kept and nominated again). Restarts Janus initiates (a new offer with
+        new credentials, applied with :meth:`answer`) are followed automatically.
+
+        Args:
+            body: The plugin request carrying the offer (such as ``{"audio": True}``).
+            timeout: Seconds to wait for the plugin's answer.
+
+        Returns:
+            The plugin's response.
 
         Raises:
-            NotImplementedError: Always; use :meth:`restart_media`.
+            StateError: No call is up.
+            PeerConnectionError: The restart failed (the pair could not be nominated again).
         """
-        raise NotImplementedError(
-            "aiortc cannot restart ICE on a peer connection; use restart_media() instead"
-        )
+        self._check_attached("restart ICE")
+        async with self._negotiation_lock:
+            pc = self._pc
+            if pc is None or pc.remoteDescription is None:
+                raise StateError(f"cannot restart ICE: handle {self.id} has no call up")
+            try:
+                webrtc_ice.new_local_credentials(pc)
+            except RuntimeError as exc:
+                raise PeerConnectionError(f"cannot restart ICE: {exc}") from exc
+            offer = await self._create_offer()
+            response = await self.send(body, jsep=offer, timeout=timeout)
+            if response.jsep is None:
+                raise ProtocolError(f"{self.plugin} answered the ICE restart without a JSEP")
+            await self.apply_answer(response.jsep)
+            try:
+                async with asyncio.timeout(self.session.connection.timeout):
+                    await webrtc_ice.renominate(pc)
+            except Exception as exc:
+                reason = "no answer to the check" if isinstance(exc, TimeoutError) else exc
+                raise PeerConnectionError(
+                    f"ICE restart of handle {self.id} failed: {reason}"
+                ) from exc
+            return response
 
     async def _after_hangup_grace(self) -> None:
         """Before a new peer connection, let Janus finish closing the last one."""
@@ -855,10 +894,15 @@ class WebRTCHandle(Handle):
         for candidate in sdp_candidates(jsep.sdp):
             if candidate not in self._remote_candidates:
                 self._remote_candidates.append(candidate)
+        restarted = pc.remoteDescription is not None and webrtc_ice.update_remote_credentials(
+            pc, jsep.sdp
+        )
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=jsep.sdp, type=jsep.type))
         except (ValueError, RuntimeError) as exc:  # aiortc's errors on a bad description
             raise ProtocolError(f"cannot apply Janus's {jsep.type}: {exc}") from exc
+        if restarted:
+            logger.debug("handle %d: Janus restarted ICE; new credentials applied", self.id)
         self._remote_description_set = True
         pending, self._pending_candidates = self._pending_candidates, []
         for pending_candidate in pending:
