@@ -212,6 +212,7 @@ class WebRTCHandle(Handle):
         self._players: list[Any] = []
         self._sinks: list[_Sink] = []
         self._channels: dict[str, DataChannel] = {}
+        self._all_channels: list[DataChannel] = []
         self._channel_waiters: dict[str, list[asyncio.Future[DataChannel]]] = {}
         self._remote: dict[MediaStreamTrack, RemoteTrack] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -219,6 +220,8 @@ class WebRTCHandle(Handle):
         self._remote_candidates: list[str] = []
         self._remote_description_set = False
         self._negotiation_lock = asyncio.Lock()
+        self._close_lock = asyncio.Lock()
+        self._release_lock = asyncio.Lock()
         self._webrtc_up = False
         self._media: dict[tuple[str, str | None], bool] = {}
         self._last_slowlink: SlowLink | None = None
@@ -651,7 +654,9 @@ class WebRTCHandle(Handle):
 
     def _add_channel(self, rtc: Any) -> DataChannel:
         channel = DataChannel(rtc, self._events.publish)
-        self._channels[channel.label] = channel
+        self._all_channels.append(channel)
+        # The first channel of a label keeps it (Janus may open one of the same label too).
+        self._channels.setdefault(channel.label, channel)
         for future in self._channel_waiters.pop(channel.label, []):
             if not future.done():
                 future.set_result(channel)
@@ -1029,56 +1034,71 @@ class WebRTCHandle(Handle):
     async def _close_pc(self, reason: str, *, only: RTCPeerConnection | None = None) -> None:
         """Close the peer connection and everything tied to it; idempotent.
 
-        With ``only``, do nothing unless that peer connection is still the current one.
+        Closes run one at a time: a second caller (Janus's ``hangup`` arriving during a local
+        hangup or detach) waits for the first to finish. With ``only``, do nothing unless that
+        peer connection is still the current one.
         """
-        if only is not None and self._pc is not only:
-            return
-        pc, self._pc = self._pc, None
-        self._remote_description_set = False
-        self._pending_candidates = []
-        self._remote_candidates = []
-        self._webrtc_up = False
-        for local in self._local:
-            local.detach()
-        channels, self._channels = list(self._channels.values()), {}
-        sinks, self._sinks = self._sinks, []
-        for entry in sinks:
-            try:
-                await entry.sink.stop()
-            except Exception:
-                logger.exception("handle %d: stopping a media sink failed", self.id)
-        if pc is not None:
-            logger.debug("handle %d: closing the peer connection (%s)", self.id, reason)
-            await pc.close()
+        async with self._close_lock:
+            if only is not None and self._pc is not only:
+                return
+            pc, self._pc = self._pc, None
+            self._remote_description_set = False
+            self._pending_candidates = []
+            self._remote_candidates = []
+            self._webrtc_up = False
+            for local in self._local:
+                local.detach()
+            channels, self._all_channels = self._all_channels, []
+            self._channels = {}
+            sinks, self._sinks = self._sinks, []
             remote, self._remote = list(self._remote.items()), {}
-            for track, event in remote:
-                track.stop()
-                self._events.publish(RemoteTrackEnded(event.kind, event.mid))
-            self._events.publish(ConnectionStateChanged("closed"))
-        for channel in channels:
-            channel._release()
+            try:
+                for entry in sinks:
+                    try:
+                        await entry.sink.stop()
+                    except Exception:
+                        logger.exception("handle %d: stopping a media sink failed", self.id)
+                if pc is not None:
+                    logger.debug("handle %d: closing the peer connection (%s)", self.id, reason)
+                    await pc.close()
+            finally:
+                # Even if interrupted: nothing of this call may stay usable.
+                for track, event in remote:
+                    track.stop()
+                    self._events.publish(RemoteTrackEnded(event.kind, event.mid))
+                for channel in channels:
+                    channel._release()
+                if pc is not None:
+                    self._events.publish(ConnectionStateChanged("closed"))
 
     async def _mark_detached(self, reason: str) -> None:
-        if not self._released:
-            self._released = True
-            await self._close_pc(reason)
-            for local in self._local:
-                local.track.stop()
-            self._local.clear()
-            self._players.clear()
-            for futures in self._channel_waiters.values():
-                for future in futures:
-                    if not future.done():
-                        future.set_exception(
-                            StateError(f"cannot wait for a data channel: handle {self.id} {reason}")
-                        )
-            self._channel_waiters.clear()
-            tasks = [t for t in self._tasks if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            if tasks:
-                await asyncio.gather(*tasks, return_exceptions=True)
+        # Janus's "detached" event and the reply to our own detach can both get here: the
+        # second caller waits until the first has released everything.
+        async with self._release_lock:
+            if not self._released:
+                await self._release_all(reason)
+                self._released = True
         await super()._mark_detached(reason)
+
+    async def _release_all(self, reason: str) -> None:
+        """Release the peer connection, local media, waiters and tasks (once, at detach)."""
+        await self._close_pc(reason)
+        for local in self._local:
+            local.track.stop()
+        self._local.clear()
+        self._players.clear()
+        for futures in self._channel_waiters.values():
+            for future in futures:
+                if not future.done():
+                    future.set_exception(
+                        StateError(f"cannot wait for a data channel: handle {self.id} {reason}")
+                    )
+        self._channel_waiters.clear()
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
