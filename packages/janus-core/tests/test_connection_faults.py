@@ -313,3 +313,19 @@ def test_connect_checks_its_arguments() -> None:
         janus_webrtc.connect("ftp://127.0.0.1")
     with pytest.raises(ValueError, match="timeout"):
         janus_webrtc.connect(transport=FakeTransport(), timeout=0)
+
+
+async def test_webrtc_handles_start_with_the_connections_rtc_configuration() -> None:
+    from aiortc import RTCConfiguration
+
+    class TestWebRTCHandle(janus_webrtc.WebRTCHandle):
+        plugin_id = "janus.plugin.test"
+
+    local_only = RTCConfiguration(iceServers=[])
+    conn = await janus_webrtc.connect(transport=FakeTransport(janus), rtc_configuration=local_only)
+    handle = await (await conn.create_session()).attach(TestWebRTCHandle)
+    assert handle.rtc_configuration is local_only
+    default = await janus_webrtc.connect(transport=FakeTransport(janus))
+    assert (await (await default.create_session()).attach(TestWebRTCHandle)).rtc_configuration is None
+    await conn.close()
+    await default.close()

@@ -8,7 +8,7 @@ import logging
 import math
 from collections.abc import Callable, Coroutine, Generator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import protocol
 from .errors import (
@@ -22,6 +22,9 @@ from .messages import ServerInfo
 from .plugins import PluginRegistry, default_registry
 from .session import Session, _data_id
 from .transports import Transport, transport_for_url
+
+if TYPE_CHECKING:
+    from aiortc import RTCConfiguration
 
 __all__ = ["Connection", "ConnectionState", "connect"]
 
@@ -88,6 +91,10 @@ class Connection:
             (``None``: a lost transport closes the connection).
         reconnect_timeout: Seconds to keep trying before giving up and closing. Keep it
             below the server's ``reclaim_session_timeout``, after which claims fail.
+        rtc_configuration: The aiortc ``RTCConfiguration`` (ICE servers) that WebRTC handles
+            on this connection start with. ``None`` keeps aiortc's default, which asks a
+            public STUN server (Google's); pass ``RTCConfiguration(iceServers=[])`` to keep
+            ICE to local candidates, as the test fixtures do.
     """
 
     def __init__(
@@ -96,6 +103,7 @@ class Connection:
         *,
         reconnect: Callable[[], Transport] | None = None,
         reconnect_timeout: float = 30.0,
+        rtc_configuration: RTCConfiguration | None = None,
         api_secret: str | None = None,
         token: str | None = None,
         timeout: float = 10.0,
@@ -129,6 +137,7 @@ class Connection:
         self._sweep_at = math.inf
         self._state = ConnectionState.NEW
         self._close_reason: Exception | None = None
+        self.rtc_configuration = rtc_configuration
         self._transport_factory = reconnect
         self.reconnect_timeout = reconnect_timeout
         self._reconnected = asyncio.Event()
@@ -518,6 +527,7 @@ def connect(
     plugins: PluginRegistry | None = None,
     reconnect: bool = True,
     reconnect_timeout: float = 30.0,
+    rtc_configuration: RTCConfiguration | None = None,
 ) -> _Connector:
     """Open a connection to Janus; use it with ``async with`` or ``await`` it.
 
@@ -535,6 +545,8 @@ def connect(
         reconnect: With ``url``: when the transport drops, open a new one and ``claim`` the
             open sessions, so sessions and handles survive (``False``: close instead).
         reconnect_timeout: Seconds to keep trying to reconnect before closing.
+        rtc_configuration: The aiortc ``RTCConfiguration`` WebRTC handles start with
+            (``None``: aiortc's default, which asks a public STUN server).
 
     Raises:
         ConnectError: (when awaited) the server cannot be reached.
@@ -557,6 +569,7 @@ def connect(
         transport,
         reconnect=factory if reconnect else None,
         reconnect_timeout=reconnect_timeout,
+        rtc_configuration=rtc_configuration,
         api_secret=api_secret,
         token=token,
         timeout=timeout,
