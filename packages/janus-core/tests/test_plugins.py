@@ -84,9 +84,19 @@ def test_module_level_helpers_use_the_default_registry() -> None:
 
 
 def test_public_names_are_exactly_all() -> None:
+    # every exported name exists (the WebRTC ones are imported on first access)
+    assert all(hasattr(janus_webrtc, name) for name in janus_webrtc.__all__)
     public = {name for name in vars(janus_webrtc) if not name.startswith("_")} - {"annotations"}
     modules = {name for name in public if isinstance(getattr(janus_webrtc, name), types.ModuleType)}
     exported = set(janus_webrtc.__all__) - {"__version__"}
-    # every public object is exported, and every exported name exists (submodules may be)
+    # every public object is exported (submodules may be, or not)
     assert exported - modules == public - modules
-    assert all(hasattr(janus_webrtc, name) for name in janus_webrtc.__all__)
+
+
+def test_importing_the_core_does_not_import_aiortc() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, janus_webrtc, janus_webrtc.testing.plugin; print('aiortc' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"

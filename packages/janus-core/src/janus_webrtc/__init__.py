@@ -13,9 +13,11 @@ Example::
 
 from __future__ import annotations
 
+import importlib as _importlib
+import typing as _typing
 from importlib import metadata as _metadata
 
-from . import media, plugins
+from . import plugins
 from .connection import Connection, ConnectionState, connect
 from .errors import (
     ConnectError,
@@ -52,20 +54,57 @@ from .messages import (
     WebRTCUp,
 )
 from .session import Session, SessionState
-from .webrtc import MediaRejectedError, MediaSink, PeerConnectionError, WebRTCHandle
-from .webrtc_channels import DataChannel
-from .webrtc_events import (
-    ConnectionStateChanged,
-    DataChannelClosed,
-    DataChannelMessage,
-    DataChannelOpened,
-    IceStateChanged,
-    RemoteTrack,
-    RemoteTrackEnded,
-    RtpStreamStats,
-    TransportStats,
-    WebRTCStats,
-)
+
+# The WebRTC side (aiortc, PyAV) is imported on first use, so that signalling-only users, the
+# pytest plugin and janusctl start fast and small.
+_LAZY = {
+    "media": "",
+    "MediaRejectedError": ".webrtc",
+    "MediaSink": ".webrtc",
+    "PeerConnectionError": ".webrtc",
+    "WebRTCHandle": ".webrtc",
+    "DataChannel": ".webrtc_channels",
+    "ConnectionStateChanged": ".webrtc_events",
+    "DataChannelClosed": ".webrtc_events",
+    "DataChannelMessage": ".webrtc_events",
+    "DataChannelOpened": ".webrtc_events",
+    "IceStateChanged": ".webrtc_events",
+    "RemoteTrack": ".webrtc_events",
+    "RemoteTrackEnded": ".webrtc_events",
+    "RtpStreamStats": ".webrtc_events",
+    "TransportStats": ".webrtc_events",
+    "WebRTCStats": ".webrtc_events",
+}
+
+if _typing.TYPE_CHECKING:
+    from . import media
+    from .webrtc import MediaRejectedError, MediaSink, PeerConnectionError, WebRTCHandle
+    from .webrtc_channels import DataChannel
+    from .webrtc_events import (
+        ConnectionStateChanged,
+        DataChannelClosed,
+        DataChannelMessage,
+        DataChannelOpened,
+        IceStateChanged,
+        RemoteTrack,
+        RemoteTrackEnded,
+        RtpStreamStats,
+        TransportStats,
+        WebRTCStats,
+    )
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if module == "":
+        value: _typing.Any = _importlib.import_module(f".{name}", __name__)
+    else:
+        value = getattr(_importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 try:
     __version__ = _metadata.version("janus-webrtc")
