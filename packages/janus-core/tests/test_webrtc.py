@@ -12,7 +12,7 @@ import json
 import os
 import threading
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,7 +38,6 @@ from janus_webrtc.media import (
     ToneAudioTrack,
     read_frame_number,
 )
-from janus_webrtc.testing import restrict_aioice_to
 from janus_webrtc.webrtc_sdp import candidate_address, media_sections, sdp_candidates
 
 ANSWER_WITH_REJECTED_VIDEO = """v=0
@@ -188,11 +187,8 @@ NO_STUN = RTCConfiguration(iceServers=[])
 
 
 @pytest.fixture
-def ice_address(janus_ice_address: str | None) -> Iterator[str]:
-    if janus_ice_address is None:
-        pytest.skip("media tests need the private ICE address (run as root)")
-    with restrict_aioice_to(janus_ice_address):
-        yield janus_ice_address
+def ice_address(janus_media_ice: str) -> str:
+    return janus_media_ice
 
 
 @pytest.fixture
@@ -444,6 +440,36 @@ async def test_answer_rejects_a_jsep_of_the_wrong_type(session: janus_webrtc.Ses
             await echo.restart_ice({"audio": True})
         with pytest.raises(StateError, match="no track"):
             await echo.negotiate_offer({"audio": True})
+
+
+@pytest.mark.janus
+async def test_answer_puts_local_tracks_on_the_offers_m_lines(
+    session: janus_webrtc.Session,
+) -> None:
+    offerer = RTCPeerConnection(NO_STUN)
+    try:
+        offerer.addTransceiver("audio", direction="sendrecv")
+        await offerer.setLocalDescription(await offerer.createOffer())
+        offer = Jsep(type="offer", sdp=offerer.localDescription.sdp)
+        async with await attach_echo(session) as echo:
+            tone, pattern = ToneAudioTrack(), TestPatternVideoTrack(width=160, height=120)
+            echo.add_track(tone)
+            echo.add_track(pattern)
+            with pytest.raises(janus_webrtc.webrtc.UnanswerableOfferError) as refused:
+                await echo.answer(offer)
+            assert isinstance(refused.value, ValueError)
+            assert refused.value.kinds == ("video",)
+            assert "offers no video" in str(refused.value)
+            assert echo.peer_connection is None  # checked before anything was applied
+            echo.remove_track(pattern)
+            answer = await echo.answer(offer)
+            (audio,) = media_sections(answer.sdp)
+            assert (audio.kind, audio.direction) == ("audio", "sendrecv")
+            assert echo.peer_connection is not None
+            (transceiver,) = echo.peer_connection.getTransceivers()
+            assert transceiver.sender.track is not None
+    finally:
+        await offerer.close()
 
 
 @pytest.mark.janus

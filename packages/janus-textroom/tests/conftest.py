@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from aiortc import RTCConfiguration
@@ -13,7 +13,6 @@ from aiortc import RTCConfiguration
 import janus_webrtc
 from janus_textroom import TextRoomHandle
 from janus_webrtc import EventQueue
-from janus_webrtc.testing import restrict_aioice_to
 
 ChatFactory = Callable[[], Awaitable[TextRoomHandle]]
 
@@ -21,12 +20,9 @@ _rooms = itertools.count(random.randrange(1_000_000, 2_000_000_000, 1000))
 
 
 @pytest.fixture
-def ice_address(janus_ice_address: str | None) -> Iterator[str]:
-    """The one address both Janus and aiortc gather on (aioice restricted for the test)."""
-    if janus_ice_address is None:
-        pytest.skip("data channel tests need the private ICE address (run as root)")
-    with restrict_aioice_to(janus_ice_address):
-        yield janus_ice_address
+def ice_address(janus_media_ice: str) -> str:
+    """The one address both Janus and aiortc gather on (from janus_webrtc's pytest plugin)."""
+    return janus_media_ice
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,16 +16,12 @@ import janus_webrtc
 from janus_videoroom import Joined, VideoRoomPublisher, VideoRoomSubscriber
 from janus_webrtc import RemoteTrack, WebRTCHandle
 from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
-from janus_webrtc.testing import restrict_aioice_to
 
 
 @pytest.fixture
-def ice_address(janus_ice_address: str | None) -> Iterator[str]:
-    """The one address both Janus and aiortc gather on (aioice restricted for the test)."""
-    if janus_ice_address is None:
-        pytest.skip("media tests need the private ICE address (run as root)")
-    with restrict_aioice_to(janus_ice_address):
-        yield janus_ice_address
+def ice_address(janus_media_ice: str) -> str:
+    """The one address both Janus and aiortc gather on (from janus_webrtc's pytest plugin)."""
+    return janus_media_ice
 
 
 @pytest.fixture

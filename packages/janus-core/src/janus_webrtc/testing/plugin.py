@@ -8,7 +8,10 @@ Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
 - ``janus_transport``: ``"ws"`` then ``"http"``; tests using it run twice.
 - ``janus_url``: the Janus API URL for ``janus_transport``.
 - ``janus_ice_address``: the address Janus gathers ICE candidates on, or None.
-- ``janus_connection``: an open :class:`~janus_webrtc.Connection` to ``janus_url``.
+- ``janus_media_ice``: for media tests: that address, with aiortc restricted to it for the
+  test; skips (fails under ``CI=true``) where there is none.
+- ``janus_connection``: an open :class:`~janus_webrtc.Connection` to ``janus_url``, whose
+  WebRTC handles use no STUN server (``RTCConfiguration(iceServers=[])``).
 - ``janus_session``: a :class:`~janus_webrtc.Session` on ``janus_connection``.
 - ``janus_server_factory``: starts extra private servers with other settings
   (API secret, short session timeout, ...), stopped after the test.
@@ -35,7 +38,7 @@ from typing import Any
 import pytest
 
 import janus_webrtc
-from janus_webrtc.testing.ice import ensure_ice_address
+from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.server import (
     INSTALL_HINT,
     JanusEndpoints,
@@ -135,6 +138,24 @@ def janus_ice_address(janus_server: JanusEndpoints) -> str | None:
 
 
 @pytest.fixture
+def janus_media_ice(janus_ice_address: str | None) -> Iterator[str]:
+    """The one address both Janus and aiortc gather ICE candidates on, for media tests.
+
+    aioice (under aiortc) is restricted to it for the test, so no candidate leaves the
+    machine and both sides meet. Without such an address (making it needs root) the test is
+    skipped, or failed under ``CI=true``.
+    """
+    if janus_ice_address is None:
+        _no_janus(
+            "media tests need a private ICE address: run as root so that "
+            "ensure_ice_address() can create it, or set JANUS_WEBRTC_TEST_ICE_ADDRESS"
+        )
+    assert janus_ice_address is not None
+    with restrict_aioice_to(janus_ice_address):
+        yield janus_ice_address
+
+
+@pytest.fixture
 def janus_server_factory() -> Iterator[Callable[..., JanusEndpoints]]:
     """Start extra private servers: ``janus_server_factory(api_secret="s")``.
 
@@ -164,7 +185,10 @@ else:
     @pytest_asyncio.fixture
     async def janus_connection(janus_url: str) -> AsyncIterator[janus_webrtc.Connection]:
         """An open connection to ``janus_url`` (so over each transport), closed after the test."""
-        async with janus_webrtc.connect(janus_url) as connection:
+        from aiortc import RTCConfiguration
+
+        no_stun = RTCConfiguration(iceServers=[])
+        async with janus_webrtc.connect(janus_url, rtc_configuration=no_stun) as connection:
             yield connection
 
     @pytest_asyncio.fixture
