@@ -326,6 +326,8 @@ async def test_webrtc_handles_start_with_the_connections_rtc_configuration() -> 
     handle = await (await conn.create_session()).attach(TestWebRTCHandle)
     assert handle.rtc_configuration is local_only
     default = await janus_webrtc.connect(transport=FakeTransport(janus))
-    assert (await (await default.create_session()).attach(TestWebRTCHandle)).rtc_configuration is None
+    assert (
+        await (await default.create_session()).attach(TestWebRTCHandle)
+    ).rtc_configuration is None
     await conn.close()
     await default.close()
