@@ -89,6 +89,7 @@ __all__ = [
     "MediaRejectedError",
     "MediaSink",
     "PeerConnectionError",
+    "UnanswerableOfferError",
     "WebRTCHandle",
 ]
 
@@ -116,6 +117,21 @@ class MediaRejectedError(PluginError):
 
 class PeerConnectionError(JanusError):
     """The local peer connection failed (ICE or DTLS), or closed while being waited for."""
+
+
+class UnanswerableOfferError(JanusError, ValueError):
+    """An offer from Janus has no m-line for a local track this handle would send.
+
+    Raised by :meth:`WebRTCHandle.answer` before anything is applied (the offer can still be
+    answered once the track is removed). Also a ``ValueError``: the tracks do not fit the offer.
+
+    Attributes:
+        kinds: The kinds (``"audio"``, ``"video"``) the offer has too few m-lines for.
+    """
+
+    def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kinds = kinds
 
 
 class MediaSink(Protocol):
@@ -153,6 +169,12 @@ class _SenderTrack(MediaStreamTrack):
         return await self.source.recv()
 
 
+def _sends(transceiver: RTCRtpTransceiver) -> bool:
+    """Whether a transceiver's sender has a track (aiortc types it as never ``None``)."""
+    track: MediaStreamTrack | None = transceiver.sender.track
+    return track is not None
+
+
 @dataclass(slots=True)
 class _LocalTrack:
     track: MediaStreamTrack
@@ -161,8 +183,16 @@ class _LocalTrack:
     sender_track: _SenderTrack | None = None
 
     def attach(self, pc: RTCPeerConnection) -> None:
+        """Send on a new transceiver (for an offer)."""
         self.sender_track = _SenderTrack(self.track)
         self.transceiver = pc.addTransceiver(self.sender_track, direction=self.direction)
+
+    def attach_to(self, transceiver: RTCRtpTransceiver) -> None:
+        """Send on a transceiver that an offer from Janus created (for an answer)."""
+        self.sender_track = _SenderTrack(self.track)
+        transceiver.sender.replaceTrack(self.sender_track)
+        transceiver.direction = self.direction
+        self.transceiver = transceiver
 
     def detach(self) -> None:
         if self.sender_track is not None:
@@ -405,7 +435,8 @@ class WebRTCHandle(Handle):
     def add_track(self, track: MediaStreamTrack, *, direction: str = "sendrecv") -> None:
         """Add a local track to send (audio or video), kept until removed or the handle closes.
 
-        The track goes out from the next negotiation on (renegotiate if a call is up). It is
+        The track goes out from the next negotiation on (renegotiate if a call is up): on a new
+        m-line of the next offer, or on an m-line of its kind in Janus's next offer. It is
         stopped when the handle is detached or closed.
 
         Args:
@@ -423,10 +454,7 @@ class WebRTCHandle(Handle):
             raise ValueError("direction must be 'sendrecv' or 'sendonly' for a local track")
         if any(local.track is track for local in self._local):
             raise ValueError("this track was added already")
-        local = _LocalTrack(track, direction)
-        self._local.append(local)
-        if self._pc is not None:
-            local.attach(self._pc)
+        self._local.append(_LocalTrack(track, direction))
 
     def add_player(self, player: Any, *, direction: str = "sendrecv") -> None:
         """Add the audio and video tracks of an aiortc ``MediaPlayer`` (file, device, URL).
@@ -673,8 +701,6 @@ class WebRTCHandle(Handle):
         self._remote_description_set = False
         self._webrtc_up = False
         self._media.clear()
-        for local in self._local:
-            local.attach(pc)
 
         def on_ice() -> None:
             if self._pc is pc:
@@ -709,6 +735,9 @@ class WebRTCHandle(Handle):
 
     async def _create_offer(self) -> Jsep:
         pc = self._ensure_pc()
+        for local in self._local:
+            if local.transceiver is None:
+                local.attach(pc)
         await pc.setLocalDescription(await pc.createOffer())
         return Jsep(type="offer", sdp=pc.localDescription.sdp, trickle=False)
 
@@ -755,18 +784,75 @@ class WebRTCHandle(Handle):
         renegotiates (VideoCall update); send the result with the plugin's request, or use
         :meth:`accept_offer` to do both.
 
+        Local tracks not sent yet go on m-lines of their kind that the offer creates (aiortc
+        cannot answer with a transceiver of its own).
+
         Raises:
             ProtocolError: The JSEP is not an offer or cannot be applied.
+            UnanswerableOfferError: The offer has no free m-line for a local track not sent
+                yet (checked before anything is applied).
         """
         self._check_attached("answer an offer")
         if offer.type != "offer":
             raise ProtocolError(f"expected an offer from Janus, got an {offer.type!r}")
+        self._check_answerable(offer)
         await self._after_hangup_grace()
         pc = self._ensure_pc()
         await self._set_remote(pc, offer)
+        self._attach_to_offer(pc)
         await pc.setLocalDescription(await pc.createAnswer())
         await self._start_sinks()
         return Jsep(type="answer", sdp=pc.localDescription.sdp, trickle=False)
+
+    def _check_answerable(self, offer: Jsep, extra: tuple[MediaStreamTrack, ...] = ()) -> None:
+        """Raise if ``offer`` lacks an m-line for a local track not sent yet (or ``extra``).
+
+        Protected: plugin handles may call it to check tracks before adding them.
+
+        Raises:
+            UnanswerableOfferError: The offer has too few m-lines of a kind.
+        """
+        pending = [local.track.kind for local in self._local if local.transceiver is None]
+        pending.extend(track.kind for track in extra)
+        if not pending:
+            return
+        pc = self._pc
+        used = {
+            local.transceiver.mid
+            for local in self._local
+            if local.transceiver is not None and local.transceiver.mid is not None
+        }
+        if pc is not None:
+            used.update(t.mid for t in pc.getTransceivers() if t.stopped and t.mid is not None)
+        free = [s.kind for s in media_sections(offer.sdp) if not s.rejected and s.mid not in used]
+        short = tuple(
+            sorted(kind for kind in set(pending) if pending.count(kind) > free.count(kind))
+        )
+        if short:
+            raise UnanswerableOfferError(
+                f"cannot answer the offer of {self.plugin}: it offers no {' or '.join(short)} "
+                f"m-line free for the local {' and '.join(short)} track(s) of handle {self.id} "
+                "(remove_track the tracks it cannot carry)",
+                kinds=short,
+            )
+
+    def _attach_to_offer(self, pc: RTCPeerConnection) -> None:
+        """Put local tracks not sent yet on free m-lines of their kind from Janus's offer."""
+        taken = {id(local.transceiver) for local in self._local if local.transceiver is not None}
+        for local in self._local:
+            if local.transceiver is not None:
+                continue
+            for transceiver in pc.getTransceivers():
+                if (
+                    transceiver.kind == local.track.kind
+                    and transceiver.mid is not None
+                    and not transceiver.stopped
+                    and not _sends(transceiver)
+                    and id(transceiver) not in taken
+                ):
+                    local.attach_to(transceiver)
+                    taken.add(id(transceiver))
+                    break
 
     async def negotiate_offer(
         self, body: Mapping[str, Any], *, timeout: float | None = None

@@ -52,7 +52,6 @@ from janus_webrtc import (
     StateError,
     WebRTCHandle,
 )
-from janus_webrtc.webrtc_sdp import media_sections
 
 from .errors import CallEndedError, VideoCallError, VideoCallMediaRejectedError
 from .messages import (
@@ -324,9 +323,9 @@ class VideoCallHandle(WebRTCHandle):
         Raises:
             NoCallError: There is no call to accept (nobody called, or the caller hung up).
                 Without a kept offer the request is sent as is, so the plugin says so.
-            ValueError: A local track (added before or given here) is of a kind the caller
-                did not offer (such as audio for a video-only call): aiortc cannot answer with
-                it. Nothing was added; the call still rings.
+            UnanswerableOfferError: A local track (added before or given here) is of a kind
+                the caller did not offer (such as audio for a video-only call); also a
+                ``ValueError``. Nothing was added; the call still rings.
         """
         self._check_attached("accept a call")
         incoming = self._incoming
@@ -335,17 +334,7 @@ class VideoCallHandle(WebRTCHandle):
                 self.add_track(track)
             response = await self.send(_body("accept"), timeout=timeout)
             return _expect(parse_result(response), Accepted, "accept")
-        offered = {s.kind for s in media_sections(incoming.jsep.sdp) if not s.rejected}
-        kinds = {track.kind for track in (*self.local_tracks, *tracks)}
-        unanswerable = sorted(kinds - offered)
-        if unanswerable:
-            # aiortc 1.16 fails to answer with a local track of a kind the offer lacks.
-            raise ValueError(
-                f"cannot accept the call of {incoming.username!r}: it offers no "
-                f"{' or '.join(unanswerable)}, but handle {self.id} would send "
-                f"{' and '.join(unanswerable)}; accept without such a track (remove_track "
-                "removes one added before)"
-            )
+        self._check_answerable(incoming.jsep, tracks)  # before adding: the call still rings
         for track in tracks:
             self.add_track(track)
         await self._wait_local_closed()
