@@ -472,6 +472,53 @@ async def test_answer_puts_local_tracks_on_the_offers_m_lines(
         await offerer.close()
 
 
+def closed_event(pc: RTCPeerConnection) -> asyncio.Event:
+    """An event set when ``pc`` reaches the ``closed`` state."""
+    closed = asyncio.Event()
+
+    def on_state() -> None:
+        if pc.connectionState == "closed":
+            closed.set()
+
+    pc.on("connectionstatechange", on_state)
+    return closed
+
+
+@pytest.mark.janus
+async def test_a_close_cut_by_detach_finishes_without_task_errors(
+    session: janus_webrtc.Session, ice_address: str
+) -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        for yields in range(8):  # cut aiortc's close() at each of its first steps
+            echo = await attach_echo(session)
+            echo.add_track(ToneAudioTrack())
+            echo.add_track(TestPatternVideoTrack(width=160, height=120))
+            await echo.negotiate_offer({"audio": True, "video": True})
+            await echo.wait_connected(timeout=10)
+            pc = echo.peer_connection
+            assert pc is not None
+            closed = closed_event(pc)
+            # What Janus's hangup does, cancelled (as a detach does) inside aiortc's close().
+            closing = asyncio.create_task(echo._close_pc("Janus hung up", only=pc))
+            for _ in range(yields):
+                await asyncio.sleep(0)
+            closing.cancel()
+            await asyncio.gather(closing, return_exceptions=True)
+            await echo.detach()
+            async with asyncio.timeout(5):
+                await closed.wait()  # the close went on to its end
+            await asyncio.sleep(0.1)
+            gc.collect()
+            await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(previous)
+    assert reported == []
+
+
 @pytest.mark.janus
 async def test_trickle_events_are_still_published(session: janus_webrtc.Session) -> None:
     async with await attach_echo(session) as echo:

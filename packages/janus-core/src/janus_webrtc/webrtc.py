@@ -169,6 +169,29 @@ class _SenderTrack(MediaStreamTrack):
         return await self.source.recv()
 
 
+_closing: set[asyncio.Task[None]] = set()
+
+
+async def _close_shielded(pc: RTCPeerConnection) -> None:
+    """Close a peer connection; a cancellation of the caller does not interrupt the close.
+
+    aiortc's ``close()`` stops transceivers, DTLS and ICE one after the other: cut in the
+    middle (a detach cancelling a close Janus's hangup started), it leaves tasks that fail
+    later ("Task exception was never retrieved ... InvalidStateError"). The close runs as a
+    task of its own, kept (so it is not collected) until done; its own failure is logged.
+    """
+    task = asyncio.get_running_loop().create_task(pc.close())
+    _closing.add(task)
+    task.add_done_callback(_closed)
+    await asyncio.shield(task)
+
+
+def _closed(task: asyncio.Task[None]) -> None:
+    _closing.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("closing a peer connection failed", exc_info=task.exception())
+
+
 def _sends(transceiver: RTCRtpTransceiver) -> bool:
     """Whether a transceiver's sender has a track (aiortc types it as never ``None``)."""
     track: MediaStreamTrack | None = transceiver.sender.track
@@ -1146,7 +1169,7 @@ class WebRTCHandle(Handle):
                         logger.exception("handle %d: stopping a media sink failed", self.id)
                 if pc is not None:
                     logger.debug("handle %d: closing the peer connection (%s)", self.id, reason)
-                    await pc.close()
+                    await _close_shielded(pc)
             finally:
                 # Even if interrupted: nothing of this call may stay usable.
                 for track, event in remote:
