@@ -472,6 +472,41 @@ async def test_answer_puts_local_tracks_on_the_offers_m_lines(
         await offerer.close()
 
 
+@pytest.mark.janus
+async def test_answers_bundle_every_m_line_on_one_transport(
+    session: janus_webrtc.Session,
+) -> None:
+    offerer = RTCPeerConnection(NO_STUN)
+    try:
+        for kind in ("audio", "video", "video"):  # what a VideoRoom subscription offers
+            offerer.addTransceiver(kind, direction="sendonly")
+        await offerer.setLocalDescription(await offerer.createOffer())
+        offer = Jsep(type="offer", sdp=offerer.localDescription.sdp)
+        async with await attach_echo(session) as echo:
+            await echo.answer(offer)
+            assert echo.peer_connection is not None
+            audio, video, second_video = echo.peer_connection.getTransceivers()
+            # With aiortc's default policy the second video would stay on a transport that
+            # is discarded when the first is bundled with the audio.
+            assert audio.receiver.transport is video.receiver.transport
+            assert second_video.receiver.transport is audio.receiver.transport
+            assert echo.rtc_configuration is NO_STUN  # as given
+    finally:
+        await offerer.close()
+
+
+@pytest.mark.janus
+async def test_a_data_channel_created_before_the_tracks_is_bundled_with_them(
+    session: janus_webrtc.Session, ice_address: str
+) -> None:
+    async with await attach_echo(session) as echo:
+        channel = echo.create_data_channel("first")  # the peer connection exists now
+        echo.add_track(ToneAudioTrack())
+        await echo.negotiate_offer({"audio": True})
+        await echo.wait_connected(timeout=10)
+        await channel.wait_open(timeout=10)
+
+
 def closed_event(pc: RTCPeerConnection) -> asyncio.Event:
     """An event set when ``pc`` reaches the ``closed`` state."""
     closed = asyncio.Event()

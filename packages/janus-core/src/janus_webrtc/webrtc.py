@@ -37,6 +37,7 @@ instead), simulcast sending.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import logging
 import time
@@ -48,6 +49,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 from aiortc import (
     MediaStreamTrack,
+    RTCBundlePolicy,
     RTCConfiguration,
     RTCPeerConnection,
     RTCRtpTransceiver,
@@ -169,6 +171,30 @@ class _SenderTrack(MediaStreamTrack):
         return await self.source.recv()
 
 
+def _for_janus(
+    configuration: RTCConfiguration | None, *, max_bundle: bool = True
+) -> RTCConfiguration | None:
+    """The configuration a peer connection with Janus gets: max-bundle unless told otherwise.
+
+    Janus bundles every m-line on one transport. With aiortc's default ``balanced`` policy, an
+    answer with two m-lines of one kind leaves the second on a transport that is then
+    discarded, and it never gets media. ``balanced`` (aiortc's default, so also the policy of
+    a configuration that names none) becomes ``max-bundle``; ``max-compat`` is kept.
+
+    ``max_bundle=False`` keeps the configuration as given: for a peer connection whose first
+    object is a data channel. aiortc's max-bundle would bundle the transceivers added later
+    on the data channel's transport while their m-lines come first in the offer, and it then
+    ignores the candidates Janus trickles for the first m-line (the call never connects).
+    """
+    if not max_bundle:
+        return configuration
+    if configuration is None:
+        return RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+    if configuration.bundlePolicy is RTCBundlePolicy.BALANCED:
+        return dataclasses.replace(configuration, bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+    return configuration
+
+
 _closing: set[asyncio.Task[None]] = set()
 
 
@@ -287,9 +313,12 @@ class WebRTCHandle(Handle):
 
     @property
     def rtc_configuration(self) -> RTCConfiguration | None:
-        """The configuration of the next peer connection.
+        """The configuration of the next peer connection, as given.
 
-        ``None`` is aiortc's default, which uses Google's public STUN server.
+        ``None`` is aiortc's default, which uses Google's public STUN server. Either way the
+        peer connection uses ``RTCBundlePolicy.MAX_BUNDLE`` (Janus bundles every m-line) unless
+        the configuration asks for ``MAX_COMPAT``, or a data channel is created before any
+        local track (aiortc's max-bundle cannot connect that one; see ``_for_janus``).
         """
         return self._rtc_configuration
 
@@ -665,7 +694,7 @@ class WebRTCHandle(Handle):
         self._check_attached("create a data channel")
         if label in self._channels:
             raise ValueError(f"a data channel labelled {label!r} exists already")
-        rtc = self._ensure_pc().createDataChannel(
+        rtc = self._ensure_pc(for_data_channel=True).createDataChannel(
             label,
             ordered=ordered,
             maxRetransmits=max_retransmits,
@@ -715,15 +744,24 @@ class WebRTCHandle(Handle):
 
     # -- negotiation ----------------------------------------------------------------------
 
-    def _ensure_pc(self) -> RTCPeerConnection:
+    def _ensure_pc(
+        self, *, for_answer: bool = False, for_data_channel: bool = False
+    ) -> RTCPeerConnection:
         if self._pc is not None:
             return self._pc
         self._check_attached("create a peer connection")
-        pc = RTCPeerConnection(self._rtc_configuration)
+        max_bundle = for_answer or not for_data_channel or bool(self._local)
+        pc = RTCPeerConnection(_for_janus(self._rtc_configuration, max_bundle=max_bundle))
         self._pc = pc
         self._remote_description_set = False
         self._webrtc_up = False
         self._media.clear()
+        if not for_answer:
+            # Transceivers first: with max-bundle, aiortc bundles on the transport of what
+            # was created first, and ignores candidates trickled for the m-lines bundled on
+            # it; Janus trickles for the first m-line, which is a transceiver's.
+            for local in self._local:
+                local.attach(pc)
 
         def on_ice() -> None:
             if self._pc is pc:
@@ -820,7 +858,7 @@ class WebRTCHandle(Handle):
             raise ProtocolError(f"expected an offer from Janus, got an {offer.type!r}")
         self._check_answerable(offer)
         await self._after_hangup_grace()
-        pc = self._ensure_pc()
+        pc = self._ensure_pc(for_answer=True)
         await self._set_remote(pc, offer)
         self._attach_to_offer(pc)
         await pc.setLocalDescription(await pc.createAnswer())

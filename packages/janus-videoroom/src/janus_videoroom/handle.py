@@ -22,12 +22,10 @@ code. Room secrets, pins and tokens are sent as given and never logged.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from aiortc import RTCBundlePolicy, RTCConfiguration
 from aiortc import sdp as aiortc_sdp
 from aiortc.jitterbuffer import JitterBuffer
 
@@ -454,23 +452,6 @@ class VideoRoomSubscriber(_VideoRoomMedia):
         self._room: RoomId | None = None
         self._streams: tuple[SubscriptionStream, ...] = ()
         self.auto_answer = True
-        self.configure_rtc(self.rtc_configuration)
-
-    def configure_rtc(self, configuration: RTCConfiguration | None) -> None:
-        """Set the ``RTCConfiguration`` of the next peer connection, always with max-bundle.
-
-        Janus bundles every m-line of a subscription on one transport. With aiortc's default
-        ``balanced`` policy, an answer with two m-lines of one kind leaves the second on a
-        transport that is then discarded, and it never receives media; so this handle always
-        uses ``RTCBundlePolicy.MAX_BUNDLE`` (``None`` keeps aiortc's other defaults).
-        """
-        if configuration is None:
-            configuration = RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
-        elif configuration.bundlePolicy is not RTCBundlePolicy.MAX_BUNDLE:
-            configuration = dataclasses.replace(
-                configuration, bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
-            )
-        super().configure_rtc(configuration)
 
     @property
     def room(self) -> RoomId | None:
