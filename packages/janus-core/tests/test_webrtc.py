@@ -507,6 +507,33 @@ async def test_a_data_channel_created_before_the_tracks_is_bundled_with_them(
         await channel.wait_open(timeout=10)
 
 
+class PluginHangupHandle(EchoHandle):
+    """A handle whose hangup() means something else to its plugin (as VideoCall's does)."""
+
+    plugin_hangups = 0
+
+    async def hangup(self, *, timeout: float | None = None) -> None:
+        self.plugin_hangups += 1
+        await super().hangup(timeout=timeout)
+
+
+@pytest.mark.janus
+async def test_restart_media_uses_janus_core_hangup_not_the_subclass_one(
+    session: janus_webrtc.Session, ice_address: str
+) -> None:
+    handle = await session.attach(PluginHangupHandle)
+    handle.configure_rtc(NO_STUN)
+    async with handle:
+        handle.add_track(ToneAudioTrack())
+        await handle.negotiate_offer({"audio": True})
+        await handle.wait_connected(timeout=10)
+        first = handle.peer_connection
+        await handle.restart_media({"audio": True})
+        assert handle.plugin_hangups == 0
+        assert handle.peer_connection is not None and handle.peer_connection is not first
+        await handle.wait_connected(timeout=10)
+
+
 def closed_event(pc: RTCPeerConnection) -> asyncio.Event:
     """An event set when ``pc`` reaches the ``closed`` state."""
     closed = asyncio.Event()

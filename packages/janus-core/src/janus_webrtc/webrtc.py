@@ -984,9 +984,11 @@ class WebRTCHandle(Handle):
         """Replace the media path: hang up, then negotiate a new peer connection.
 
         The way to recover from a failed connection, where an ICE restart cannot help (same
-        local tracks; data channels must be created again).
+        local tracks; data channels must be created again). The hangup is Janus's core
+        ``hangup`` request, not a subclass's :meth:`hangup` (which may mean more to its
+        plugin, such as ending a VideoCall call).
         """
-        await self.hangup(timeout=timeout)
+        await WebRTCHandle._hangup_media(self, "media restart", timeout=timeout)
         return await self.negotiate_offer(body, timeout=timeout)
 
     async def restart_ice(
@@ -1125,12 +1127,16 @@ class WebRTCHandle(Handle):
         channels of this call end. Waits (at most :attr:`hangup_timeout` s) for Janus's
         ``hangup`` event, so a new negotiation right after does not race with it.
         """
+        await WebRTCHandle._hangup_media(self, "hung up", timeout=timeout)
+
+    async def _hangup_media(self, reason: str, *, timeout: float | None) -> None:
+        """Janus's core ``hangup`` (waiting for its event), then close the local side."""
         self._check_attached("hang up")
         janus_has_pc = self._pc is not None and self._pc.localDescription is not None
         try:
             await self._hangup_janus(expect_event=janus_has_pc, timeout=timeout)
         finally:
-            await self._close_pc("hung up")
+            await self._close_pc(reason)
 
     async def _hangup_janus(self, *, expect_event: bool, timeout: float | None) -> None:
         """Send ``hangup``; if Janus has a PeerConnection, wait for its ``hangup`` event.
