@@ -38,6 +38,7 @@ from janus_videoroom import (
     Unpublished,
     UnsubscribeStream,
     Updated,
+    VideoRoomMediaRejectedError,
     VideoRoomPublisher,
 )
 from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
@@ -468,3 +469,24 @@ async def test_remote_publisher_relays_media_between_rooms(
         assert sub.mids_of(remote.id) == []
     finally:
         await admin.destroy_room(other, secret=secret)
+
+
+async def test_publishing_a_codec_the_room_refuses_raises_media_rejected(
+    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher, secret: str
+) -> None:
+    # aiortc offers VP8 and H.264 only; Janus answers an inactive m-line without codecs,
+    # which aiortc refuses to apply (OperationError): the core translates it.
+    room = (await admin.create_room(secret=secret, videocodec="vp9")).room
+    try:
+        alice = await attach_publisher(janus_session)
+        async with alice:
+            alice.add_track(TestPatternVideoTrack(width=160, height=120))
+            await alice.join(room)
+            with pytest.raises(
+                VideoRoomMediaRejectedError, match="rejected offered media"
+            ) as refused:
+                await alice.publish()
+            assert [s.kind for s in refused.value.rejected] == ["video"]
+            assert alice.peer_connection is None  # the negotiation was undone
+    finally:
+        await admin.destroy_room(room, secret=secret)

@@ -55,6 +55,7 @@ from aiortc import (
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
+from aiortc.exceptions import OperationError
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
@@ -836,7 +837,11 @@ class WebRTCHandle(Handle):
                 plugin=self.plugin,
                 rejected=rejected,
             )
-        await self._set_remote(pc, answer)
+        try:
+            await self._set_remote(pc, answer)
+        except MediaRejectedError:
+            await self._undo_call()
+            raise
 
     async def answer(self, offer: Jsep) -> Jsep:
         """Apply an offer from Janus and return the answer to send back (complete SDP).
@@ -1053,6 +1058,21 @@ class WebRTCHandle(Handle):
         )
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=jsep.sdp, type=jsep.type))
+        except OperationError as exc:
+            # aiortc finds nothing it can use in an m-line, such as the inactive m-line
+            # without codecs Janus answers for a codec a VideoRoom room does not allow.
+            if jsep.type == "answer":
+                unusable = tuple(
+                    s
+                    for s in media_sections(jsep.sdp)
+                    if s.kind in ("audio", "video") and (s.rejected or not s.codecs)
+                )
+                raise self.media_rejected_error(
+                    f"{self.plugin} rejected offered media: its answer cannot be applied ({exc})",
+                    plugin=self.plugin,
+                    rejected=unusable,
+                ) from exc
+            raise PeerConnectionError(f"cannot apply Janus's offer: {exc}") from exc
         except (ValueError, RuntimeError) as exc:  # aiortc's errors on a bad description
             raise ProtocolError(f"cannot apply Janus's {jsep.type}: {exc}") from exc
         if restarted:
