@@ -59,7 +59,7 @@ from aiortc.exceptions import OperationError
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
-from . import webrtc_ice
+from . import webrtc_ice, webrtc_rtp
 from .errors import JanusError, JanusTimeoutError, PluginError, ProtocolError, StateError
 from .handle import Handle
 from .messages import (
@@ -1053,9 +1053,8 @@ class WebRTCHandle(Handle):
         for candidate in sdp_candidates(jsep.sdp):
             if candidate not in self._remote_candidates:
                 self._remote_candidates.append(candidate)
-        restarted = pc.remoteDescription is not None and webrtc_ice.update_remote_credentials(
-            pc, jsep.sdp
-        )
+        renegotiation = pc.remoteDescription is not None
+        restarted = renegotiation and webrtc_ice.update_remote_credentials(pc, jsep.sdp)
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=jsep.sdp, type=jsep.type))
         except OperationError as exc:
@@ -1077,6 +1076,9 @@ class WebRTCHandle(Handle):
             raise ProtocolError(f"cannot apply Janus's {jsep.type}: {exc}") from exc
         if restarted:
             logger.debug("handle %d: Janus restarted ICE; new credentials applied", self.id)
+        if renegotiation and webrtc_rtp.route_new_ssrcs(pc):
+            # An m-line Janus reused got a new SSRC that aiortc would not route.
+            logger.debug("handle %d: new SSRCs of reused m-lines routed", self.id)
         self._remote_description_set = True
         pending, self._pending_candidates = self._pending_candidates, []
         for pending_candidate in pending:

@@ -26,9 +26,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from aiortc import sdp as aiortc_sdp
-from aiortc.jitterbuffer import JitterBuffer
-
 from janus_webrtc import (
     ConnectionStateChanged,
     Event,
@@ -80,24 +77,6 @@ __all__ = ["VideoRoomPublisher", "VideoRoomSubscriber"]
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
-
-
-def _reset_jitter_buffer(receiver: Any) -> None:
-    """Give an aiortc receiver an empty jitter buffer of the same shape (see its caller)."""
-    name = "_RTCRtpReceiver__jitter_buffer"
-    old = getattr(receiver, name, None)
-    if not isinstance(old, JitterBuffer):
-        logger.warning("cannot reset the jitter buffer of a receiver with this aiortc")
-        return
-    setattr(
-        receiver,
-        name,
-        JitterBuffer(
-            capacity=old.capacity,
-            prefetch=getattr(old, "_prefetch", 0),
-            is_video=bool(getattr(old, "_is_video", False)),
-        ),
-    )
 
 
 class _VideoRoomMedia(VideoRoomAdmin, WebRTCHandle):
@@ -575,46 +554,12 @@ class VideoRoomSubscriber(_VideoRoomMedia):
         """
         body = _body("start")
         if offer is not None:
+            # The core routes the new SSRC of an m-line Janus reuses after an unsubscribe.
             response = await self.accept_offer(offer, body, timeout=timeout)
-            self._route_new_ssrcs()
         else:
             response = await self.send(body, timeout=timeout)
         started: Started = _expect(parse_response(response), Started, "start")
         return started
-
-    def _route_new_ssrcs(self) -> None:
-        """Route media of m-lines whose SSRC changed in a renegotiation (aiortc 1.16 gap).
-
-        Janus reuses an m-line freed by ``unsubscribe`` for a later ``subscribe``, with a new
-        SSRC and sequence numbers that jump ahead. aiortc registers a receiver's SSRC only the
-        first time it starts, so the new stream's packets would be dropped (two receivers
-        share its payload type); and its jitter buffer would wait for the missing sequence
-        numbers (512 packets for video). This adds the new SSRC to the transport's routing
-        table and gives the receiver an empty jitter buffer. It relies on aiortc internals;
-        without them it does nothing (and logs why).
-        """
-        pc = self.peer_connection
-        remote = pc.remoteDescription if pc is not None else None
-        if pc is None or remote is None:
-            return
-        media_by_mid = {
-            m.rtp.muxId: m for m in aiortc_sdp.SessionDescription.parse(remote.sdp).media
-        }
-        for transceiver in pc.getTransceivers():
-            media = media_by_mid.get(transceiver.mid) if transceiver.mid is not None else None
-            if media is None or not media.ssrc or transceiver.kind not in ("audio", "video"):
-                continue
-            receiver = transceiver.receiver
-            table = getattr(getattr(receiver.transport, "_rtp_router", None), "ssrc_table", None)
-            if not isinstance(table, dict):
-                logger.warning(
-                    "handle %d: cannot route renegotiated SSRCs with this aiortc", self.id
-                )
-                return
-            ssrc = media.ssrc[0].ssrc
-            if table.get(ssrc) is not receiver:
-                table[ssrc] = receiver
-                _reset_jitter_buffer(receiver)
 
     async def pause(self, *, timeout: float | None = None) -> Paused:
         """Stop the delivery of every stream for a while; :meth:`start` resumes (``pause``)."""
