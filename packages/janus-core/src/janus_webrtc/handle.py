@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from . import protocol
@@ -298,6 +298,18 @@ class Handle:
             self._state = HandleState.DETACHED
             self._session._forget_handle(self._id)
         self._events.close(reason)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        """Run a background task for this handle: protected, for subclasses.
+
+        No fire-and-forget: the task belongs to the connection, which cancels it when it
+        closes, and a failure is logged. ``WebRTCHandle`` keeps its tasks itself and also
+        cancels them when the handle is detached.
+
+        Args:
+            coroutine: What to run (for example, answering an offer Janus sent unasked).
+        """
+        self._session.connection._spawn(coroutine)
 
     async def _mark_detached(self, reason: str) -> None:
         """Mark detached locally and release resources. Subclasses extend it (idempotent)."""

@@ -1276,6 +1276,15 @@ class WebRTCHandle(Handle):
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        """Run a background task for this handle: protected, for subclasses.
+
+        The task is kept by the handle and cancelled (and awaited) when the handle is
+        detached or closed; a failure is logged. Plugin handles use it for work started by
+        an event, such as the VideoRoom subscriber answering an offer Janus sent unasked.
+
+        Args:
+            coroutine: What to run.
+        """
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
