@@ -97,6 +97,20 @@ async def test_test_pattern_carries_its_frame_number() -> None:
         track.stop()
 
 
+@pytest.mark.parametrize(("width", "height"), [(176, 144), (128, 96), (320, 240)])
+async def test_test_pattern_makes_frames_of_sizes_with_padded_rows(width: int, height: int) -> None:
+    # 176x144 (QCIF): libav pads its 88-byte chroma rows to 96; no frame was made before.
+    track = TestPatternVideoTrack(width=width, height=height, fps=100)
+    try:
+        for number in range(2):
+            frame = await track.recv()
+            assert (frame.width, frame.height) == (width, height)
+            assert read_frame_number(frame) == number
+            assert set(bytes(frame.planes[1])[: width // 2]) == {128}
+    finally:
+        track.stop()
+
+
 async def test_tone_frames_have_samples_in_real_time() -> None:
     track = ToneAudioTrack(sample_rate=48000, ptime=0.02)
     try:

@@ -9,6 +9,7 @@ import functools
 import math
 import time
 from collections import OrderedDict
+from typing import Any
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame, VideoFrame
@@ -111,10 +112,10 @@ class TestPatternVideoTrack(MediaStreamTrack):
             raise MediaStreamError
         index = await self._pacer.next()
         frame = VideoFrame(width=self.width, height=self.height, format="yuv420p")
-        planes = frame.planes
-        planes[0].update(self._luma(index))
-        planes[1].update(self._chroma)
-        planes[2].update(self._chroma)
+        luma, cb, cr = frame.planes
+        _fill(luma, self._luma(index), self.width)
+        _fill(cb, self._chroma, self.width // 2)
+        _fill(cr, self._chroma, self.width // 2)
         frame.pts = int(index * _VIDEO_CLOCK / self.fps)
         frame.time_base = _VIDEO_TIME_BASE
         number = index % (1 << _BITS)
@@ -123,6 +124,21 @@ class TestPatternVideoTrack(MediaStreamTrack):
             self._sent.popitem(last=False)
         self.frames_sent += 1
         return frame
+
+
+def _fill(plane: Any, data: bytes, width: int) -> None:
+    """Copy rows of ``width`` bytes into a plane whose rows may be padded (``line_size``).
+
+    libav pads a row to its alignment when the width needs it: at 176x144 the chroma rows
+    are 88 bytes wide in rows of 96, and a plain ``update`` with 88x72 bytes fails (every
+    frame of such a size failed, so nothing was sent).
+    """
+    stride = plane.line_size
+    if stride == width:
+        plane.update(data)
+        return
+    pad = bytes(stride - width)
+    plane.update(b"".join(data[i : i + width] + pad for i in range(0, len(data), width)))
 
 
 def read_frame_number(frame: VideoFrame) -> int | None:
