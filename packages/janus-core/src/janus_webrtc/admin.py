@@ -16,14 +16,14 @@ Over WebSocket the URL is the admin WebSocket (``ws://127.0.0.1:7188``, subproto
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 from . import protocol
-from .connection import Connection
+from .connection import Connection, _Opener
 from .messages import ServerInfo
 from .transports import HttpTransport, Transport, WebSocketTransport
 
@@ -442,38 +442,13 @@ def _data(reply: Mapping[str, Any]) -> Mapping[str, Any]:
     return _mapping(reply.get("data"))
 
 
-class _AdminConnector:
-    """What :func:`connect` returns: await it, or use it with ``async with``."""
-
-    def __init__(self, client: AdminClient) -> None:
-        self._client = client
-
-    def __await__(self) -> Generator[Any, None, AdminClient]:
-        return self._open().__await__()
-
-    async def _open(self) -> AdminClient:
-        await self._client.connection.open()
-        return self._client
-
-    async def __aenter__(self) -> AdminClient:
-        return await self._open()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._client.close()
-
-
 def connect(
     url: str,
     *,
     admin_secret: str | None = None,
     timeout: float = 10.0,
     reconnect: bool = True,
-) -> _AdminConnector:
+) -> _Opener[AdminClient]:
     """Connect to the Admin API: ``async with admin.connect(url, admin_secret=...) as api``.
 
     Args:
@@ -505,4 +480,5 @@ def connect(
     )
     if admin_secret is not None:
         connection._credentials = {"admin_secret": admin_secret}
-    return _AdminConnector(AdminClient(connection))
+    client = AdminClient(connection)
+    return _Opener(client, connection.open, client.close)

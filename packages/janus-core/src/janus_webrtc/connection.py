@@ -6,9 +6,9 @@ import asyncio
 import enum
 import logging
 import math
-from collections.abc import Callable, Coroutine, Generator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import protocol
 from .errors import (
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from aiortc import RTCConfiguration
 
 __all__ = ["Connection", "ConnectionState", "connect"]
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -490,20 +492,33 @@ class Connection:
         self._transport.session_opened(session.id)
 
 
-class _Connector:
-    """What :func:`connect` returns: await it, or use it with ``async with``."""
+class _Opener(Generic[T]):
+    """What :func:`connect` returns: await it for the open object, or use ``async with``.
 
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+    Args:
+        target: The object to open.
+        opener: Opens it.
+        closer: Closes it (on leaving ``async with``).
+    """
 
-    def __await__(self) -> Generator[Any, None, Connection]:
+    def __init__(
+        self,
+        target: T,
+        opener: Callable[[], Awaitable[object]],
+        closer: Callable[[], Awaitable[object]],
+    ) -> None:
+        self._target = target
+        self._open_target = opener
+        self._close_target = closer
+
+    def __await__(self) -> Generator[Any, None, T]:
         return self._open().__await__()
 
-    async def _open(self) -> Connection:
-        await self._connection.open()
-        return self._connection
+    async def _open(self) -> T:
+        await self._open_target()
+        return self._target
 
-    async def __aenter__(self) -> Connection:
+    async def __aenter__(self) -> T:
         return await self._open()
 
     async def __aexit__(
@@ -512,7 +527,7 @@ class _Connector:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._connection.close()
+        await self._close_target()
 
 
 def connect(
@@ -528,7 +543,7 @@ def connect(
     reconnect: bool = True,
     reconnect_timeout: float = 30.0,
     rtc_configuration: RTCConfiguration | None = None,
-) -> _Connector:
+) -> _Opener[Connection]:
     """Open a connection to Janus; use it with ``async with`` or ``await`` it.
 
     Args:
@@ -577,4 +592,4 @@ def connect(
         event_queue_size=event_queue_size,
         plugins=plugins,
     )
-    return _Connector(connection)
+    return _Opener(connection, connection.open, connection.close)
