@@ -120,3 +120,40 @@ def test_url_schemes_pick_the_transport() -> None:
     assert isinstance(transport_for_url("https://h/janus"), HttpTransport)
     with pytest.raises(ValueError, match="scheme"):
         transport_for_url("tcp://h:1")
+
+
+async def test_http_stops_polling_a_session_the_server_no_longer_knows() -> None:
+    polls = 0
+
+    async def info(request: web.Request) -> web.Response:
+        return web.json_response({"janus": "server_info"})
+
+    async def create(request: web.Request) -> web.Response:
+        body = await request.json()
+        return web.json_response(
+            {"janus": "success", "transaction": body["transaction"], "data": {"id": 9}}
+        )
+
+    async def gone(request: web.Request) -> web.Response:
+        nonlocal polls
+        polls += 1
+        return web.Response(status=404)  # what Janus answers once a session has timed out
+
+    app = web.Application()
+    app.router.add_get("/janus/info", info)
+    app.router.add_post("/janus", create)
+    app.router.add_get("/janus/{session}", gone)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        transport = HttpTransport(f"http://127.0.0.1:{port}/janus")
+        async with janus_webrtc.connect(transport=transport, keepalive_interval=None) as conn:
+            await conn.create_session()
+            await asyncio.sleep(0.3)
+            assert polls == 1, "a 404 long-poll must end polling, not repeat at once"
+            assert transport._polls == {}
+    finally:
+        await runner.cleanup()

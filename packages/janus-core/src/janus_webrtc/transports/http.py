@@ -184,6 +184,7 @@ class HttpTransport(Transport):
                     url, params=params, timeout=self._poll_timeout
                 ) as response:
                     body = await response.read()
+                    status = response.status
             except (aiohttp.ClientError, TimeoutError) as exc:
                 if failures >= len(_RETRY_DELAYS):
                     logger.error(
@@ -206,11 +207,18 @@ class HttpTransport(Transport):
                 await asyncio.sleep(_RETRY_DELAYS[failures])
                 failures += 1
                 continue
-            failures = 0
-            if _is_session_gone(body):
+            if status == 404 or _is_session_gone(body):
+                # Janus answers 404 (empty body) once a session is gone, for instance right
+                # after its timeout event: stop, rather than poll again at once, forever.
                 logger.debug("session %d is gone from %s: polling stops", session_id, self.url)
                 self._polls.pop(session_id, None)
                 return
+            if status >= 400:
+                logger.warning("long-poll of session %d answered HTTP %d", session_id, status)
+                await asyncio.sleep(_RETRY_DELAYS[min(failures, len(_RETRY_DELAYS) - 1)])
+                failures += 1
+                continue
+            failures = 0
             self._deliver(body, url)
 
     async def close(self) -> None:
