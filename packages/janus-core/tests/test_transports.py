@@ -151,9 +151,12 @@ async def test_http_stops_polling_a_session_the_server_no_longer_knows() -> None
     try:
         transport = HttpTransport(f"http://127.0.0.1:{port}/janus")
         async with janus_webrtc.connect(transport=transport, keepalive_interval=None) as conn:
-            await conn.create_session()
+            session = await conn.create_session()
             await asyncio.sleep(0.3)
             assert polls == 1, "a 404 long-poll must end polling, not repeat at once"
             assert transport._polls == {}
+            # the session is gone from the server: it closes as timed out, nothing waits forever
+            assert session.closed
+            assert [e async for e in session.events()] == [janus_webrtc.SessionTimeout()]
     finally:
         await runner.cleanup()

@@ -208,10 +208,13 @@ class HttpTransport(Transport):
                 failures += 1
                 continue
             if status == 404 or _is_session_gone(body):
-                # Janus answers 404 (empty body) once a session is gone, for instance right
-                # after its timeout event: stop, rather than poll again at once, forever.
+                # Janus answers 404 (empty body) once a session is gone. If it timed out while
+                # no poll was pending, its timeout event is lost: report the session as timed
+                # out so that it closes, instead of polling again at once, forever.
                 logger.debug("session %d is gone from %s: polling stops", session_id, self.url)
                 self._polls.pop(session_id, None)
+                if self._sink is not None:
+                    self._sink.message_received({"janus": "timeout", "session_id": session_id})
                 return
             if status >= 400:
                 logger.warning("long-poll of session %d answered HTTP %d", session_id, status)
