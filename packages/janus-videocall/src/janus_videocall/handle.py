@@ -665,14 +665,14 @@ class VideoCallHandle(WebRTCHandle):
                     await self._media_released.wait()
             except TimeoutError:
                 logger.debug("handle %d: no hangup from Janus; hanging up the media", self.id)
-                await self._hangup_media()
+                await self._drop_call_media()
         await self._wait_local_closed()
         pc = self.peer_connection
         if pc is not None and pc.localDescription is not None and not self.detached:
             # A peer connection of an ended call that Janus did not hang up.
-            await self._hangup_media()
+            await self._drop_call_media()
 
-    async def _hangup_media(self) -> None:
+    async def _drop_call_media(self) -> None:
         try:
             await WebRTCHandle.hangup(self)
         except JanusError as exc:
