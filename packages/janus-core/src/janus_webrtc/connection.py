@@ -138,7 +138,6 @@ class Connection:
         self._sweeper: asyncio.TimerHandle | None = None
         self._sweep_at = math.inf
         self._state = ConnectionState.NEW
-        self._close_reason: Exception | None = None
         self.rtc_configuration = rtc_configuration
         self._transport_factory = reconnect
         self.reconnect_timeout = reconnect_timeout
@@ -221,7 +220,6 @@ class Connection:
         if self._state is ConnectionState.CLOSED:
             return
         self._state = ConnectionState.CLOSED
-        self._close_reason = reason
         self._reconnected.set()
         if self._keepalive_task is not None:
             self._keepalive_task.cancel()
