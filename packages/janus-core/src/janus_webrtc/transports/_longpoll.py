@@ -35,6 +35,9 @@ RECOVERY_LIMIT = 2.0
 _BACKOFF = (0.0, 0.05, 0.2, 0.5, 1.0, 2.0)
 """Waits before re-polling after consecutive failures."""
 
+PROBE_ATTEMPTS = 3
+"""Probes tried after a reset before giving up on knowing whether an event was lost."""
+
 MAX_FAILURES = 8
 """Consecutive failed polls (that did reach the server) after which the transport is lost."""
 
@@ -112,6 +115,8 @@ class SessionPoller:
         """Probe handles whose ``detached`` has not arrived (it may have been swallowed)."""
         self._assumed_swallowed: set[int] = set()
         """Probes an early keepalive was put down to: if one still arrives, that was a loss."""
+        self._strays: set[int] = set()
+        """Probes whose detach failed: their ``detached``, if it comes, is only dropped."""
         self._recovered = asyncio.Event()
         self._recovered.set()
         if dead_poll:
@@ -205,6 +210,9 @@ class SessionPoller:
             if kind == "detached" and type(sender) is int and self._is_probe(sender):
                 self._probe_arrived(sender)
                 continue
+            if kind == "detached" and sender in self._strays:
+                self._strays.discard(sender)
+                continue
             self._deliver(message)
 
     def _is_probe(self, handle_id: int) -> bool:
@@ -250,14 +258,32 @@ class SessionPoller:
             async with asyncio.timeout(RECOVERY_LIMIT):
                 await sent.wait()
         except TimeoutError:
+            self._probe_needed = True
             return
-        try:
-            made = await self._probe(self._probes_out.add)
-        except Exception as exc:  # a probe is best effort: never let it break the poll
-            logger.warning("session %d: the long-poll probe failed: %r", self.session_id, exc)
-            made = False
-        if not made:
-            self._recovered.set()
+        for _ in range(PROBE_ATTEMPTS):
+            made: list[int] = []
+
+            def attached(handle_id: int) -> None:
+                made.append(handle_id)
+                self._probes_out.add(handle_id)
+
+            try:
+                if await self._probe(attached):
+                    return
+            except Exception as exc:  # a probe is best effort: never let it break the poll
+                logger.info("session %d: a long-poll probe failed: %r", self.session_id, exc)
+            # Half made (attached, the detach lost): its event may or may not come, so it can
+            # no longer account for a keepalive; it is only recognised and dropped if it does.
+            for handle_id in made:
+                self._probes_out.discard(handle_id)
+                if len(self._strays) >= 64:  # bounded: old strays are long gone
+                    self._strays.pop()
+                self._strays.add(handle_id)
+        if self._dead:
+            # Nothing tells whether the reset poll took an event: say what is known.
+            self._lost(1, "a long-poll was reset and it could not be checked (probes failed)")
+            self._probe_needed = True
+        self._recovered.set()
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
