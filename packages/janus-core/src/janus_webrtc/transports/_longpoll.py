@@ -16,6 +16,7 @@ that their answers cannot fall into it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -262,13 +263,8 @@ class SessionPoller:
             return
         for _ in range(PROBE_ATTEMPTS):
             made: list[int] = []
-
-            def attached(handle_id: int) -> None:
-                made.append(handle_id)
-                self._probes_out.add(handle_id)
-
             try:
-                if await self._probe(attached):
+                if await self._probe(functools.partial(self._probe_attached, made)):
                     return
             except Exception as exc:  # a probe is best effort: never let it break the poll
                 logger.info("session %d: a long-poll probe failed: %r", self.session_id, exc)
@@ -284,6 +280,10 @@ class SessionPoller:
             self._lost(1, "a long-poll was reset and it could not be checked (probes failed)")
             self._probe_needed = True
         self._recovered.set()
+
+    def _probe_attached(self, made: list[int], handle_id: int) -> None:
+        made.append(handle_id)
+        self._probes_out.add(handle_id)
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
