@@ -390,6 +390,9 @@ class Connection:
         limit = self.timeout if timeout is None else timeout
         if self._state is not ConnectionState.OPEN and not _reconnecting:
             await self._wait_open(kind, limit)
+        transport = self._transport
+        if transport.send_waits_for_reply:
+            await transport.wait_ready(session_id)
         transaction = self._ids.next()
         if more_fields:
             fields = {**fields, **more_fields} if fields else more_fields
@@ -402,7 +405,6 @@ class Connection:
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         deadline = loop.time() + limit
         self._pending[transaction] = _Pending(future, kind, wait_event, deadline, limit, session_id)
-        transport = self._transport
         try:
             if transport.send_waits_for_reply:
                 # HTTP: the POST lasts until the reply. It runs on its own, so that a reply

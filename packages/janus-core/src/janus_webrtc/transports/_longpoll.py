@@ -112,8 +112,8 @@ class SessionPoller:
         self._dead = 0
         """Failed polls that Janus may still hold parked."""
         self._probe_needed = False
-        self._probes_out: set[int] = set()
-        """Probe handles whose ``detached`` has not arrived (it may have been swallowed)."""
+        self._probes_out: dict[int, None] = {}
+        """Probe handles whose ``detached`` has not arrived, oldest first (an ordered set)."""
         self._assumed_swallowed: set[int] = set()
         """Probes an early keepalive was put down to: if one still arrives, that was a loss."""
         self._strays: set[int] = set()
@@ -196,6 +196,7 @@ class SessionPoller:
         self._recovered.set()
 
     def _poll_reset(self) -> None:
+        logger.debug("session %d: a long-poll was reset (dead=%d)", self.session_id, self._dead + 1)
         self._dead += 1
         self._probe_needed = True
         self._recovered.clear()
@@ -221,12 +222,19 @@ class SessionPoller:
 
     def _early_keepalive(self) -> None:
         """A dead poll took an event: a probe's, if one is out, else a real one."""
+        logger.debug(
+            "session %d: early keepalive (dead=%d, probes=%s)",
+            self.session_id,
+            self._dead,
+            sorted(self._probes_out),
+        )
         if not (self._dead or self._probes_out or self._assumed_swallowed):
             logger.debug("session %d: an early keepalive with no reset poll", self.session_id)
             return
         self._dead = max(0, self._dead - 1)
         if self._probes_out:
-            probe = self._probes_out.pop()
+            probe = next(iter(self._probes_out))  # the oldest: its event went out first
+            del self._probes_out[probe]
             if len(self._assumed_swallowed) >= 64:  # bounded: old probes are long swallowed
                 self._assumed_swallowed.pop()
             self._assumed_swallowed.add(probe)
@@ -236,12 +244,21 @@ class SessionPoller:
             self._recovered.set()
 
     def _probe_arrived(self, probe: int) -> None:
+        logger.debug(
+            "session %d: probe %d came through (dead=%d)", self.session_id, probe, self._dead
+        )
         if probe in self._assumed_swallowed:
             # The keepalive put down to this probe was a real event, then.
             self._assumed_swallowed.discard(probe)
             self._lost(1, "a reset long-poll took an event before the probe")
             return
-        self._probes_out.discard(probe)
+        # Janus emits events in order: probes made before this one came through or were
+        # swallowed by now; if one still arrives it is only dropped.
+        for older in list(self._probes_out):
+            del self._probes_out[older]
+            if older == probe:
+                break
+            self._add_stray(older)
         if self._dead:
             # Nothing swallowed the probe, so no dead poll is parked any more: it either took
             # an event before the new poll was parked, or it never reached Janus. Either may be.
@@ -271,19 +288,22 @@ class SessionPoller:
             # Half made (attached, the detach lost): its event may or may not come, so it can
             # no longer account for a keepalive; it is only recognised and dropped if it does.
             for handle_id in made:
-                self._probes_out.discard(handle_id)
-                if len(self._strays) >= 64:  # bounded: old strays are long gone
-                    self._strays.pop()
-                self._strays.add(handle_id)
+                self._probes_out.pop(handle_id, None)
+                self._add_stray(handle_id)
         if self._dead:
             # Nothing tells whether the reset poll took an event: say what is known.
             self._lost(1, "a long-poll was reset and it could not be checked (probes failed)")
-            self._probe_needed = True
         self._recovered.set()
 
+    def _add_stray(self, handle_id: int) -> None:
+        if len(self._strays) >= 64:  # bounded: old strays are long gone
+            self._strays.pop()
+        self._strays.add(handle_id)
+
     def _probe_attached(self, made: list[int], handle_id: int) -> None:
+        logger.debug("session %d: probe %d attached", self.session_id, handle_id)
         made.append(handle_id)
-        self._probes_out.add(handle_id)
+        self._probes_out[handle_id] = None
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coroutine)

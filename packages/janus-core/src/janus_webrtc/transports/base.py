@@ -59,6 +59,13 @@ class Transport(ABC):
             TransportError: The message could not be sent.
         """
 
+    async def wait_ready(self, session_id: int | None) -> None:  # noqa: B027 - optional hook
+        """Wait until a request for this session can go out without losing its answer.
+
+        Called before a request is registered, when :attr:`send_waits_for_reply` is set (HTTP
+        holds requests while a reset long-poll may still swallow events). Default: at once.
+        """
+
     def session_opened(self, session_id: int, *, claimed: bool = False) -> None:  # noqa: B027
         """Called when a session was created (or, ``claimed``, taken over) on this transport."""
 

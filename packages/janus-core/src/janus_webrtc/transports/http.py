@@ -236,12 +236,6 @@ class HttpTransport(Transport):
         client, sink = self._client, self._sink
         if client is None or sink is None or self._closing:
             raise TransportClosedError(f"cannot send: the HTTP transport to {self.url} is closed")
-        session_id = message.get("session_id")
-        entry = self._pollers.get(session_id) if type(session_id) is int else None
-        if entry is not None and entry[0].recovering:
-            # A reset long-poll may still be parked on Janus: an event answering this request
-            # would be written into it and lost. Wait (briefly) until it is gone.
-            await entry[0].wait_recovered()
         kind = str(message.get("janus"))
         url = self.url + protocol.http_path(message)
         status, body = await self._post(url, _encode(message), kind)
@@ -251,6 +245,16 @@ class HttpTransport(Transport):
                 sink.message_received(reply)
             except Exception:
                 logger.exception("failed to handle the reply to %r", kind)
+
+    async def wait_ready(self, session_id: int | None) -> None:
+        """Hold a request of a session whose reset long-poll may still be parked on Janus.
+
+        An event answering the request would be written into the dead poll and lost; this
+        waits (at most a couple of seconds) until it is gone.
+        """
+        entry = self._pollers.get(session_id) if session_id is not None else None
+        if entry is not None and entry[0].recovering:
+            await entry[0].wait_recovered()
 
     async def _post(self, url: str, data: str, kind: str) -> tuple[int, bytes]:
         """POST once; again once on a fresh connection if a kept-alive one was found dead.
