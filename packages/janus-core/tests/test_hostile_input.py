@@ -37,6 +37,8 @@ HANDLE_ID = 8002
 PLUGIN = "janus.plugin.fake"
 EVENT_QUEUE_SIZE = 16
 """Small queues, so that the events of unknown kinds fill them early and memory is flat."""
+MAX_MESSAGE_SIZE = 512 * 1024
+"""Above the deeply nested frames (300 kB), below :data:`OVERSIZED`."""
 
 HYPOTHESIS = settings(
     max_examples=200,
@@ -94,6 +96,7 @@ class FakeWebSocketJanus:
     """A WebSocket Janus on 127.0.0.1 that also sends whatever the test pushes."""
 
     def __init__(self) -> None:
+        self.frames = FRAMES
         self.peers: list[ServerConnection] = []
         self.connections = 0
         self.last_reply = "{}"
@@ -124,6 +127,7 @@ class FakeHttpJanus:
     """An HTTP Janus on 127.0.0.1 whose long-polls answer with whatever the test pushes."""
 
     def __init__(self) -> None:
+        self.frames = HTTP_FRAMES
         self.bodies: asyncio.Queue[str] = asyncio.Queue()
         self.last_reply = "{}"
 
@@ -269,6 +273,10 @@ FRAMES = st.one_of(
     # Out of order: a reply again, after its request has ended (expected: dropped quietly).
     st.just(Frame(REPLAY, dropped=False)),
 )
+OVERSIZED = Frame(json.dumps({"janus": "event", "padding": "x" * 600_000}), dropped=True)
+"""Past the connection's ``max_message_size``: over HTTP a long-poll answer that is dropped
+(over WebSocket it closes the socket: see the max_message_size tests below)."""
+HTTP_FRAMES = st.one_of(FRAMES, st.just(OVERSIZED))
 
 
 # -- the checks --------------------------------------------------------------------------------
@@ -314,7 +322,11 @@ class Run:
 
     async def open(self) -> None:
         self.conn = await janus_webrtc.connect(
-            self.url, event_queue_size=EVENT_QUEUE_SIZE, keepalive_interval=None, timeout=5
+            self.url,
+            event_queue_size=EVENT_QUEUE_SIZE,
+            keepalive_interval=None,
+            timeout=5,
+            max_message_size=MAX_MESSAGE_SIZE,
         )
         session = await self.conn.create_session()
         self.handle = await session.attach(PLUGIN)
@@ -359,7 +371,7 @@ async def hostile_input(server: FakeWebSocketJanus | FakeHttpJanus) -> None:
         with library_warnings() as warnings:
 
             @HYPOTHESIS
-            @given(st.lists(FRAMES, min_size=1, max_size=4))
+            @given(st.lists(server.frames, min_size=1, max_size=4))
             def example(frames: list[Frame]) -> None:
                 if len(sent) < 60:
                     sent.append(frames)
