@@ -100,6 +100,7 @@ class FakeWebSocketJanus:
         self.peers: list[ServerConnection] = []
         self.connections = 0
         self.last_reply = "{}"
+        self.close_codes: list[int | None] = []
 
     async def handler(self, ws: ServerConnection) -> None:
         self.connections += 1
@@ -112,6 +113,7 @@ class FakeWebSocketJanus:
             pass
         finally:
             self.peers.remove(ws)
+            self.close_codes.append(ws.close_code)
 
     async def push(self, frame: str) -> None:
         await self.peers[-1].send(self.last_reply if frame == REPLAY else frame)
@@ -430,6 +432,7 @@ async def test_a_message_too_large_over_websocket_fails_the_request_and_reconnec
             with pytest.raises(MessageTooLargeError, match="max_message_size"):
                 await handle.send({"request": "big", "size": 2 * LIMIT})
             await reconnected
+            assert server.close_codes == [1009]  # the client closed: "message too big"
             assert server.connections == 2
             assert conn.reconnections == 1
             reply = await handle.send({"request": "echo", "n": 1})  # claimed: the handle lives

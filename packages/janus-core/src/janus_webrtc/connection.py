@@ -49,7 +49,7 @@ _LATE_REPLY_WINDOW = 120.0
 _CLEANUP_KINDS = frozenset({"create", "attach"})
 """Requests whose late success leaves something on the server to clean up."""
 
-_REPLY_KINDS = frozenset({"ack", "success", "error"})
+_REPLY_KINDS = frozenset({"ack", "success", "error", "server_info"})
 """What Janus answers requests with (every other kind is an event)."""
 
 
