@@ -31,6 +31,7 @@ from websockets.asyncio.server import ServerConnection, serve
 
 import janus_webrtc
 from janus_webrtc import ConnectionState, MessageTooLargeError, PluginEvent, ProtocolError
+from janus_webrtc.testing.fake import FakeTransport
 
 SESSION_ID = 7001
 HANDLE_ID = 8002
@@ -473,3 +474,45 @@ async def test_an_unreadable_reply_over_http_is_a_protocol_error() -> None:
             await conn.create_session()
         assert conn.state is ConnectionState.OPEN
         assert conn.pending_requests == 0
+
+
+# -- what is expected is not a warning ---------------------------------------------------------
+
+
+def quiet_janus(request: dict[str, Any]) -> dict[str, Any] | None:
+    """:func:`answer`, except that a ``{"request": "silent"}`` message gets no answer."""
+    body = request.get("body") or {}
+    return None if body.get("request") == "silent" else answer(request)
+
+
+async def test_late_messages_are_dropped_quietly_and_foreign_ones_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transport = FakeTransport(quiet_janus)
+    caplog.set_level(logging.DEBUG, logger="janus_webrtc")
+    async with janus_webrtc.connect(transport=transport, timeout=5) as conn:
+        session = await conn.create_session()
+        handle = await session.attach(PLUGIN)
+        with pytest.raises(janus_webrtc.JanusTimeoutError):
+            await handle.send({"request": "silent"}, timeout=0.05)
+        late = transport.requests("message")[-1]["transaction"]
+        await handle.detach()
+        await session.destroy()
+        caplog.clear()
+        # Races Janus really has: the reply after its request timed out, a detached and a
+        # hangup after the detach reply, a timeout after the destroy.
+        transport.push(answer({"janus": "message", "transaction": late}))
+        transport.push({"janus": "detached", "session_id": SESSION_ID, "sender": HANDLE_ID})
+        transport.push({"janus": "timeout", "session_id": SESSION_ID})
+        assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+        assert sum("dropped" in r.getMessage() for r in caplog.records) == 3
+        # Never known: a warning each.
+        other = await conn.create_session()  # the fake gives the same id again: a new session
+        transport.push({"janus": "success", "transaction": "not-ours-1"})
+        transport.push({"janus": "event", "session_id": SESSION_ID + 1})
+        transport.push({"janus": "hangup", "session_id": SESSION_ID, "sender": HANDLE_ID + 1})
+        warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warned) == 3, warned
+        assert "no request" in warned[0] and "unknown session" in warned[1]
+        assert "unknown handle" in warned[2]
+        assert other.handles == () and conn.pending_requests == 0
