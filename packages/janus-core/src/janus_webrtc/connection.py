@@ -49,6 +49,9 @@ _LATE_REPLY_WINDOW = 120.0
 _CLEANUP_KINDS = frozenset({"create", "attach"})
 """Requests whose late success leaves something on the server to clean up."""
 
+_REPLY_KINDS = frozenset({"ack", "success", "error", "server_info"})
+"""What Janus answers requests with (every other kind is an event)."""
+
 
 class _Pending:
     """A request waiting for its reply (and, for plugin messages, past the ``ack``)."""
@@ -158,6 +161,8 @@ class Connection:
         self._pending: dict[str, _Pending] = {}
         self._late: dict[str, _LateReply] = {}
         self._sessions: dict[int, Session] = {}
+        self._gone_sessions = protocol.RecentIds()
+        """Sessions forgotten lately: a late event for one is expected, not hostile."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._keepalive_task: asyncio.Task[None] | None = None
         self._sweeper: asyncio.TimerHandle | None = None
@@ -544,8 +549,10 @@ class Connection:
         return session
 
     def _forget_session(self, session_id: int) -> None:
-        if self._sessions.pop(session_id, None) is not None and self._state is ConnectionState.OPEN:
-            self._transport.session_closed(session_id)
+        if self._sessions.pop(session_id, None) is not None:
+            self._gone_sessions.add(session_id)
+            if self._state is ConnectionState.OPEN:
+                self._transport.session_closed(session_id)
 
     async def _keepalive_loop(self, interval: float) -> None:
         loop = asyncio.get_running_loop()
@@ -607,11 +614,20 @@ class Connection:
             if late is not None:
                 self._undo(late.kind, late.session_id, message)
                 return
+        kind = message.get("janus")
+        if kind in _REPLY_KINDS:  # a reply no request waits for: never an event
+            if transaction is not None and self._ids.issued(transaction):
+                logger.debug("dropped a %r reply that came after its request ended", kind)
+            else:
+                logger.warning("dropped a %r reply to no request of this connection", kind)
+            return
         session = self._sessions.get(session_id) if session_id is not None else None
         if session is not None:
             session._message_received(message)
-        elif message.get("janus") not in ("ack", "success", "error"):
-            logger.debug("dropped a %r message for no known session", message.get("janus"))
+        elif session_id in self._gone_sessions:
+            logger.debug("dropped a %r message for session %d, which is gone", kind, session_id)
+        else:
+            logger.warning("dropped a %r message for an unknown session (%s)", kind, session_id)
 
     def session_gone(self, session_id: int) -> None:
         """The transport learned that Janus no longer knows a session (HTTP 404)."""

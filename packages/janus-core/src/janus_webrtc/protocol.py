@@ -34,6 +34,7 @@ from .messages import (
 
 __all__ = [
     "Message",
+    "RecentIds",
     "TransactionIds",
     "build_request",
     "candidate_to_wire",
@@ -91,6 +92,40 @@ class TransactionIds:
     def next(self) -> str:
         """Return a new transaction id."""
         return f"{self._prefix}{next(self._counter):x}"
+
+    def issued(self, transaction: str) -> bool:
+        """Whether ``transaction`` looks like one this generator made (its prefix matches)."""
+        return transaction.startswith(self._prefix)
+
+
+class RecentIds:
+    """The last ``limit`` session or handle ids that were forgotten, in a bounded set.
+
+    Janus's events can race a ``destroy`` or ``detach`` (a ``detached`` or ``hangup`` after
+    the reply): such a late event for an id known until just now is expected, while one for
+    an id never known is not (see :meth:`Connection.message_received`).
+
+    Args:
+        limit: How many ids to remember; the oldest is forgotten first.
+    """
+
+    __slots__ = ("_ids", "_limit")
+
+    def __init__(self, limit: int = 256) -> None:
+        self._ids: dict[int, None] = {}
+        self._limit = limit
+
+    def add(self, value: int) -> None:
+        """Remember ``value`` (forgetting the oldest id when full)."""
+        self._ids[value] = None
+        if len(self._ids) > self._limit:
+            del self._ids[next(iter(self._ids))]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def build_request(

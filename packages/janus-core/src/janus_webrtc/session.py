@@ -46,6 +46,8 @@ class Session:
         self._id = session_id
         self._state = SessionState.OPEN
         self._handles: dict[int, Handle] = {}
+        self._gone_handles = protocol.RecentIds()
+        """Handles detached lately: a late event for one is expected, not hostile."""
         self._events = EventStream(connection.event_queue_size, owner=f"session {session_id}")
         self._destroying = False
         self._lost_reason: str | None = None
@@ -208,7 +210,8 @@ class Session:
         await self._events.aclose()
 
     def _forget_handle(self, handle_id: int) -> None:
-        self._handles.pop(handle_id, None)
+        if self._handles.pop(handle_id, None) is not None:
+            self._gone_handles.add(handle_id)
 
     def _message_received(self, message: dict[str, Any]) -> None:
         """Route a message Janus addressed to this session (or one of its handles)."""
@@ -216,7 +219,14 @@ class Session:
         if sender is not None:
             handle = self._handles.get(sender)
             if handle is None:
-                logger.debug("session %d: event for unknown handle %s dropped", self._id, sender)
+                if sender in self._gone_handles:
+                    logger.debug(
+                        "session %d: event for detached handle %d dropped", self._id, sender
+                    )
+                else:
+                    logger.warning(
+                        "session %d: dropped an event for an unknown handle (%s)", self._id, sender
+                    )
                 return
             handle._message_received(message)
             return

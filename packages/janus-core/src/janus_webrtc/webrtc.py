@@ -59,7 +59,7 @@ from aiortc.exceptions import OperationError
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
-from . import webrtc_ice, webrtc_rtp
+from . import protocol, webrtc_ice, webrtc_rtp
 from .errors import JanusError, JanusTimeoutError, PluginError, ProtocolError, StateError
 from .handle import Handle
 from .messages import (
@@ -98,6 +98,28 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
+
+
+class _HideSdpSecrets(logging.Filter):
+    """On aiortc's peer connection logger: hide the ICE passwords of the SDPs it logs.
+
+    aiortc logs every local and remote description in full at DEBUG, ``a=ice-pwd`` lines
+    included. This filter only rewrites those records (their level, handlers and format
+    stay the application's), as :func:`janus_webrtc.protocol.redact_text` does for ours.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                protocol.redact_text(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = protocol.redact_text(record.msg)
+        return True
+
+
+_SDP_FILTER = _HideSdpSecrets()
+logging.getLogger("aiortc.rtcpeerconnection").addFilter(_SDP_FILTER)
 
 _DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
 
