@@ -17,7 +17,7 @@ import importlib as _importlib
 import typing as _typing
 from importlib import metadata as _metadata
 
-from . import plugins
+from . import plugin_kit, plugins
 from .connection import Connection, ConnectionState, connect
 from .errors import (
     ConnectError,
@@ -166,5 +166,6 @@ __all__ = [
     "__version__",
     "connect",
     "media",
+    "plugin_kit",
     "plugins",
 ]

@@ -14,16 +14,23 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     │   ├── HandleNotFoundError        459
     │   └── PluginNotFoundError        460
     ├── PluginError                    the plugin answered with ``error_code``/``error``
+    │   └── (one base per plugin package, such as ``VideoRoomError``, and a subclass per
+    │        declared code, such as ``NoSuchRoomError``; see :class:`PluginError`)
     ├── StateError                     the object is closed, detached or not ready
     └── ProtocolError                  Janus sent something this library cannot read
 
 Plugin packages subclass :class:`PluginError` (for example ``VideoRoomError``) so that
-``except PluginError`` catches every plugin's errors.
+``except PluginError`` catches every plugin's errors, and declare one subclass per error code
+they want callers to catch (``class NoSuchRoomError(VideoRoomError, code=426)``). Building a
+plugin's base error with a code then gives the declared subclass, wherever the error comes
+from (a reply, an event, a data channel); an undeclared code gives the base error itself.
 
 No exception message contains an API secret, a token or an admin secret.
 """
 
 from __future__ import annotations
+
+from typing import Any, ClassVar
 
 __all__ = [
     "ConnectError",
@@ -124,19 +131,68 @@ def server_error(code: int, reason: str, *, request: str | None = None) -> Serve
 class PluginError(JanusError):
     """A plugin answered a request with an error.
 
+    A plugin package declares its errors once, with their codes, as class keywords::
+
+        class VideoRoomError(PluginError):
+            plugin_id = "janus.plugin.videoroom"
+
+        class NoSuchRoomError(VideoRoomError, code=426):
+            \"\"\"The room does not exist.\"\"\"
+
+    ``VideoRoomError(426, "No such room")`` then builds a ``NoSuchRoomError``, and a code
+    nobody declared builds a ``VideoRoomError``. The handle raises its ``error_class`` this way
+    for every plugin error in a reply or an event, so plugin code never maps codes itself.
+    A code may be declared once under each plugin base error (a second one is a ``TypeError``).
+
     Attributes:
-        error_code: The plugin's numeric error code (plugin specific).
+        error_code: The plugin's numeric error code (plugin specific), or None.
         error: The plugin's error text.
         plugin: The plugin id, such as ``"janus.plugin.videoroom"``.
+        code: Class attribute: the code this class was declared for (None: not one code).
+        plugin_id: Class attribute: the plugin id used when none is given.
     """
+
+    code: ClassVar[int | None] = None
+    plugin_id: ClassVar[str] = ""
+    _by_code: ClassVar[dict[int, type[PluginError]]] = {}
+
+    def __init_subclass__(cls, *, code: int | None = None, **kwargs: Any) -> None:
+        """Register ``cls`` for ``code`` with every plugin error class above it."""
+        super().__init_subclass__(**kwargs)
+        cls._by_code = {}
+        if code is None:
+            return
+        cls.code = code
+        for base in cls.__mro__[1:]:
+            if not issubclass(base, PluginError) or base is PluginError:
+                continue
+            known = base._by_code.get(code)
+            if known is not None and not issubclass(cls, known):
+                raise TypeError(
+                    f"{cls.__name__}: error code {code} of {base.__name__} is declared "
+                    f"already by {known.__name__}"
+                )
+            base._by_code.setdefault(code, cls)
+
+    def __new__(cls, error_code: Any = None, *args: Any, **kwargs: Any) -> PluginError:
+        """Build the subclass declared for ``error_code`` under ``cls``, if there is one."""
+        if isinstance(error_code, int) and not isinstance(error_code, bool):
+            cls = cls._by_code.get(error_code, cls)
+        instance: PluginError = super().__new__(cls, error_code, *args)
+        return instance
 
     def __init__(self, error_code: int | None, error: str, *, plugin: str = "") -> None:
         self.error_code = error_code
         self.error = error
-        self.plugin = plugin
+        self.plugin = plugin or type(self).plugin_id
         code = f" {error_code}" if error_code is not None else ""
-        name = plugin or "plugin"
+        name = self.plugin or "plugin"
         super().__init__(f"{name} error{code}: {error}")
+
+    @classmethod
+    def declared_codes(cls) -> dict[int, type[PluginError]]:
+        """Return the codes declared under this class and the class each one builds."""
+        return dict(cls._by_code)
 
 
 class StateError(JanusError):

@@ -11,6 +11,7 @@ from . import protocol
 from .errors import HandleNotFoundError, PluginError, SessionNotFoundError, StateError
 from .events import EventCallback, EventQueue, EventStream, EventWaiter
 from .messages import Candidate, Detached, Event, Jsep, PluginEvent, PluginResponse
+from .plugin_kit import plugin_error
 
 if TYPE_CHECKING:
     from .session import Session
@@ -113,7 +114,8 @@ class Handle:
             The plugin's answer.
 
         Raises:
-            PluginError: The plugin answered with an error (as :attr:`error_class`).
+            PluginError: The plugin answered with an error: :attr:`error_class`, or the
+                subclass declared for its code.
             ServerError: Janus refused the request.
             JanusTimeoutError: No answer in time.
             StateError: The handle is detached.
@@ -133,10 +135,20 @@ class Handle:
             fields=fields,
         )
         response = protocol.parse_plugin_response(reply)
-        failure = protocol.plugin_error_of(response.data)
+        failure = plugin_error(
+            response.data, self.error_class, plugin=response.plugin or self._plugin
+        )
         if failure is not None:
-            raise self.error_class(failure[0], failure[1], plugin=response.plugin or self._plugin)
+            raise failure
         return response
+
+    def _limit(self, timeout: float | None) -> float:
+        """Seconds to wait: ``timeout``, or the connection's ``timeout`` when it is None.
+
+        For subclasses that wait themselves (for an event, a data channel answer), so that
+        every wait of a plugin package defaults the same way as :meth:`send`.
+        """
+        return self._session.connection.timeout if timeout is None else timeout
 
     async def trickle(
         self,
@@ -250,9 +262,7 @@ class Handle:
             JanusTimeoutError: (when awaited) no such event in time.
             StateError: (when awaited) the handle was detached first.
         """
-        if timeout is None:
-            timeout = self._session.connection.timeout
-        return self._events.wait_for(types or (Event,), predicate, timeout)  # type: ignore[arg-type]
+        return self._events.wait_for(types or (Event,), predicate, self._limit(timeout))  # type: ignore[arg-type]
 
     @property
     def dropped_events(self) -> int:

@@ -715,7 +715,7 @@ class WebRTCHandle(Handle):
         existing = self._channels.get(label)
         if existing is not None:
             return existing
-        limit = self.session.connection.timeout if timeout is None else timeout
+        limit = self._limit(timeout)
         future: asyncio.Future[DataChannel] = asyncio.get_running_loop().create_future()
         self._channel_waiters.setdefault(label, []).append(future)
         try:

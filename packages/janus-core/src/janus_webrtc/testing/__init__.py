@@ -5,10 +5,13 @@ This package does not import pytest; the fixtures live in
 ``pytest11`` entry point.
 """
 
+from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
 
 __all__ = [
+    "HandleFactory",
+    "HandleMaker",
     "JanusEndpoints",
     "JanusServer",
     "JanusStartError",

@@ -13,6 +13,9 @@ Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
 - ``janus_connection``: an open :class:`~janus_webrtc.Connection` to ``janus_url``, whose
   WebRTC handles use no STUN server (``RTCConfiguration(iceServers=[])``).
 - ``janus_session``: a :class:`~janus_webrtc.Session` on ``janus_connection``.
+- ``janus_handle_factory``: ``await janus_handle_factory(EchoTestHandle)`` attaches a handle
+  (typed as the class given) on ``janus_session`` or another session, WebRTC handles with no
+  STUN server; all are closed after the test (:class:`~janus_webrtc.testing.HandleFactory`).
 - ``janus_server_factory``: starts extra private servers with other settings
   (API secret, short session timeout, ...), stopped after the test.
 
@@ -38,6 +41,7 @@ from typing import Any
 import pytest
 
 import janus_webrtc
+from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.server import (
     INSTALL_HINT,
@@ -198,3 +202,14 @@ else:
         """A session on ``janus_connection``, destroyed after the test."""
         async with await janus_connection.create_session() as session:
             yield session
+
+    @pytest_asyncio.fixture
+    async def janus_handle_factory(
+        janus_session: janus_webrtc.Session,
+    ) -> AsyncIterator[HandleFactory]:
+        """Attach handles on ``janus_session`` (or another), host-only ICE; closed after."""
+        maker = HandleMaker(janus_session)
+        try:
+            yield maker
+        finally:
+            await maker.aclose()
