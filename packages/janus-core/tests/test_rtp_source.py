@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import array
 import math
+from pathlib import Path
 
+import av
 import pytest
 
 from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack, read_frame_number
@@ -14,6 +16,7 @@ from janus_webrtc.testing.rtp import (
     codec_parameters,
     mono_samples,
     tone_strength,
+    write_opus_tone,
 )
 
 
@@ -102,3 +105,18 @@ async def test_stop_is_idempotent_and_a_receiver_without_codec_only_counts() -> 
         receiver.reset()
         assert not receiver.packets
     await receiver.stop()
+
+
+def test_opus_tone_file_is_ogg_opus_of_the_tone(tmp_path: Path) -> None:
+    path = write_opus_tone(tmp_path / "tone.opus", frequency=660, seconds=1.0)
+    with av.open(str(path)) as container:
+        (stream,) = container.streams.audio
+        assert container.format.name == "ogg" and stream.codec_context.name in ("opus", "libopus")
+        frames = list(container.decode(stream))
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=48000)
+    resampled = [out for f in frames[5:] for out in resampler.resample(f)]
+    samples = mono_samples(resampled)
+    assert len(samples) > 30000
+    assert tone_strength(samples, resampled[0].sample_rate, 660) > 0.8
+    with pytest.raises(ValueError, match="amplitude"):
+        write_opus_tone(tmp_path / "x.opus", amplitude=2)

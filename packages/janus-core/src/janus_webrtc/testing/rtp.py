@@ -29,9 +29,11 @@ import math
 import secrets
 import socket
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import av
 from aiortc.codecs import depayload, get_decoder, get_encoder
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
@@ -45,6 +47,7 @@ __all__ = [
     "codec_parameters",
     "mono_samples",
     "tone_strength",
+    "write_opus_tone",
 ]
 
 logger = logging.getLogger(__name__)
@@ -454,3 +457,46 @@ def tone_strength(samples: Sequence[int], sample_rate: int, frequency: float) ->
         previous, before = x + coefficient * previous - before, previous
     power = previous * previous + before * before - coefficient * previous * before
     return power / (count / 2 * energy)
+
+
+def write_opus_tone(
+    path: str | Path, *, frequency: float = 440.0, seconds: float = 2.0, amplitude: float = 0.3
+) -> Path:
+    """Write an Ogg Opus file (48 kHz, mono) of a sine tone, as Janus plays them.
+
+    For the Streaming plugin's file mountpoints and the AudioBridge's ``play_file``.
+
+    Args:
+        path: The file to write (``.opus``).
+        frequency: The tone, in Hz.
+        seconds: Its length.
+        amplitude: Its peak level, 0 to 1.
+
+    Returns:
+        The path written.
+    """
+    if not 0 < amplitude <= 1 or seconds <= 0 or frequency <= 0:
+        raise ValueError("frequency and seconds must be positive, amplitude in (0, 1]")
+    rate, step = 48000, 960
+    peak = int(32767 * amplitude)
+    target = Path(path)
+    with av.open(str(target), "w", format="ogg") as container:
+        stream: Any = container.add_stream("libopus", rate=rate)
+        stream.layout = "mono"
+        for start in range(0, int(seconds * rate), step):
+            samples = array.array(
+                "h",
+                (
+                    int(peak * math.sin(2 * math.pi * frequency * n / rate))
+                    for n in range(start, start + step)
+                ),
+            )
+            frame = av.AudioFrame(format="s16", layout="mono", samples=step)
+            frame.planes[0].update(samples.tobytes())
+            frame.sample_rate = rate
+            frame.pts = start
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return target
