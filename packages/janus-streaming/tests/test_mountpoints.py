@@ -155,6 +155,7 @@ async def test_file_mountpoints_live_and_ondemand(admin: StreamingHandle, tmp_pa
             info = await admin.mountpoint_info(created.id)
             assert info.type == {"live": "live", "ondemand": "on demand"}[mode]  # Janus's words
             assert [(s.type, s.codec) for s in info.media] == [("audio", "opus")]
+            assert info.filename == str(path)
         finally:
             await admin.destroy_mountpoint(created.id)
     with pytest.raises(CantCreateError, match="no such file"):

@@ -638,6 +638,11 @@ class StreamingHandle(WebRTCHandle):
             min_delay: Playout-delay minimum, in 10 ms units.
             max_delay: Playout-delay maximum, in 10 ms units.
             timeout: Seconds to wait for Janus.
+
+        Janus 1.1.2 resumes a stream turned back on with ``send=True`` without renumbering
+        its packets, and aiortc's video jitter buffer only decodes past such a gap after 512
+        packets (many seconds). Turn a stream back on between :meth:`pause` and :meth:`start`
+        (``start`` makes Janus renumber) to see it again at once.
         """
         body = request_body(
             "configure",

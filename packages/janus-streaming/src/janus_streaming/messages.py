@@ -222,6 +222,7 @@ class Mountpoint:
         is_private: Whether it is hidden from ``list`` (``info`` with the secret).
         viewers: How many viewers watch it (``info`` with the secret).
         host: The address an RTP mountpoint listens on (``info`` with the secret).
+        filename: The file a live or on-demand mountpoint plays (``info``).
     """
 
     id: MountpointId
@@ -236,6 +237,7 @@ class Mountpoint:
     is_private: bool | None = None
     viewers: int | None = None
     host: str | None = None
+    filename: str | None = None
 
     def stream(self, mid: str) -> MountpointStream | None:
         """Return the stream ``mid``, if the mountpoint has it."""
@@ -289,6 +291,7 @@ def parse_mountpoint(data: Mapping[str, Any]) -> Mountpoint | None:
         is_private=bool_or_none(data.get("is_private")),
         viewers=int_or_none(data.get("viewers")),
         host=str_or_none(data.get("host")),
+        filename=str_or_none(data.get("filename")),
     )
 
 
