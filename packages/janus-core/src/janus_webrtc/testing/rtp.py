@@ -250,7 +250,10 @@ class RtpSource:
                     frames_per_keyframe = (
                         int(fps * self._keyframe_interval) if force else frames_per_keyframe - 1
                     )
-                payloads, timestamp = encoder.encode(frame, force_keyframe=force)
+                if isinstance(frame, av.Packet):  # an already encoded track (MediaPlayer)
+                    payloads, timestamp = encoder.pack(frame)
+                else:
+                    payloads, timestamp = encoder.encode(frame, force_keyframe=force)
                 self._send(payloads, timestamp, video)
         except Exception:  # pragma: no cover - a broken encoder is a bug to see in the log
             logger.exception("RtpSource to %s:%d stopped", *self.address)
