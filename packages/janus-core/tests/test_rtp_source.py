@@ -120,3 +120,16 @@ def test_opus_tone_file_is_ogg_opus_of_the_tone(tmp_path: Path) -> None:
     assert tone_strength(samples, resampled[0].sample_rate, 660) > 0.8
     with pytest.raises(ValueError, match="amplitude"):
         write_opus_tone(tmp_path / "x.opus", amplitude=2)
+
+
+async def test_symmetric_rtp_sends_from_the_receivers_port() -> None:
+    async with RtpReceiver(codec="opus") as far, RtpReceiver() as near:
+        track = ToneAudioTrack()
+        async with RtpSource(track, port=far.port, payload_type=111, via=near) as source:
+            await far.wait_frames(5)
+        track.stop()
+        assert source.packets_sent >= 5
+        assert near.packets_received == 0  # it only lent its socket
+        assert far.packets_received >= 5
+    with pytest.raises(RuntimeError, match="not started"):
+        await RtpSource(ToneAudioTrack(), port=5000, payload_type=111, via=RtpReceiver()).start()

@@ -74,9 +74,11 @@ ERROR_NO_MESSAGE = 480
 ERROR_INVALID_JSON = 481
 """``JANUS_AUDIOBRIDGE_ERROR_INVALID_JSON``: the body was not a JSON object."""
 ERROR_INVALID_REQUEST = 482
-"""``JANUS_AUDIOBRIDGE_ERROR_INVALID_REQUEST``: an unknown request (also the requests Janus 1.1.2 does not have yet)."""
+"""``JANUS_AUDIOBRIDGE_ERROR_INVALID_REQUEST``: an unknown request (also the requests Janus
+1.1.2 does not have yet)."""
 ERROR_MISSING_ELEMENT = 483
-"""``JANUS_AUDIOBRIDGE_ERROR_MISSING_ELEMENT``: a required attribute is missing, such as the secret of a protected room."""
+"""``JANUS_AUDIOBRIDGE_ERROR_MISSING_ELEMENT``: a required attribute is missing, such as the
+secret of a protected room."""
 ERROR_INVALID_ELEMENT = 484
 """``JANUS_AUDIOBRIDGE_ERROR_INVALID_ELEMENT``: an attribute has a wrong type or value."""
 ERROR_NO_SUCH_ROOM = 485
@@ -86,13 +88,15 @@ ERROR_ROOM_EXISTS = 486
 ERROR_NOT_JOINED = 487
 """``JANUS_AUDIOBRIDGE_ERROR_NOT_JOINED``: a participant request on a handle that is in no room."""
 ERROR_LIBOPUS_ERROR = 488
-"""``JANUS_AUDIOBRIDGE_ERROR_LIBOPUS_ERROR``: libopus failed (an encoder or decoder could not be made)."""
+"""``JANUS_AUDIOBRIDGE_ERROR_LIBOPUS_ERROR``: libopus failed (an encoder or decoder could not be
+made)."""
 ERROR_UNAUTHORIZED = 489
 """``JANUS_AUDIOBRIDGE_ERROR_UNAUTHORIZED``: wrong secret, pin, token or admin key."""
 ERROR_ID_EXISTS = 490
 """``JANUS_AUDIOBRIDGE_ERROR_ID_EXISTS``: the participant id is taken."""
 ERROR_ALREADY_JOINED = 491
-"""``JANUS_AUDIOBRIDGE_ERROR_ALREADY_JOINED``: ``join`` on a handle that is in a room already (``changeroom`` moves)."""
+"""``JANUS_AUDIOBRIDGE_ERROR_ALREADY_JOINED``: ``join`` on a handle that is in a room already
+(``changeroom`` moves)."""
 ERROR_NO_SUCH_USER = 492
 """``JANUS_AUDIOBRIDGE_ERROR_NO_SUCH_USER``: no such participant in the room."""
 ERROR_INVALID_SDP = 493
@@ -100,7 +104,8 @@ ERROR_INVALID_SDP = 493
 ERROR_NO_SUCH_GROUP = 494
 """``JANUS_AUDIOBRIDGE_ERROR_NO_SUCH_GROUP``: no such group in the room."""
 ERROR_UNKNOWN_ERROR = 499
-"""``JANUS_AUDIOBRIDGE_ERROR_UNKNOWN_ERROR``: an internal failure (a file that cannot be opened, a socket...)."""
+"""``JANUS_AUDIOBRIDGE_ERROR_UNKNOWN_ERROR``: an internal failure (a file that cannot be opened,
+a socket...)."""
 
 
 class AudioBridgeError(PluginError):

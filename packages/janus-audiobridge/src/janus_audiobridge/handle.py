@@ -122,6 +122,9 @@ class AudioBridgeHandle(WebRTCHandle):
         super()._event_received(event)
         if isinstance(event, Joined | RoomChanged) and event.id is not None:
             self._room, self._participant_id = event.room, event.id
+        elif isinstance(event, HangUp):
+            # Janus 1.1.2 takes a WebRTC participant out of its room when its media closes.
+            self._room = self._participant_id = None
         elif (
             isinstance(event, Left | RoomDestroyed)
             or (isinstance(event, KickedAll) and event.id == self._participant_id)
@@ -867,9 +870,10 @@ class AudioBridgeHandle(WebRTCHandle):
     async def plugin_hangup(self, *, timeout: float | None = None) -> HangingUp:
         """The plugin's own ``hangup`` request: Janus closes this handle's PeerConnection.
 
-        The participant stays in its room, without media. (``hangup()`` is the Janus core's
-        request, with the same effect on the media.) Waits until the local PeerConnection is
-        closed too.
+        In Janus 1.1.2 a participant whose PeerConnection closes also leaves its room (the
+        others get ``Leaving``), whichever way it closes: this request, the core ``hangup()``
+        or ICE failing. Waits until the local PeerConnection is closed too; the handle can
+        :meth:`join` again.
         """
         had_media = self.peer_connection is not None
         hung_up = self.wait_for(HangUp, timeout=self.hangup_timeout)

@@ -135,6 +135,9 @@ class RtpSource:
         ssrc: The RTP SSRC (random when None).
         keyframe_interval: Seconds between forced VP8 keyframes, so a receiver that comes
             late (a new Streaming viewer) decodes within that time.
+        via: Send from this receiver's socket instead of a socket of its own (symmetric RTP:
+            Janus's AudioBridge takes a plain-RTP participant's packets only from the address
+            it sends the mix to).
 
     Attributes:
         frames_sent: Frames encoded and sent.
@@ -151,6 +154,7 @@ class RtpSource:
         codec: str | None = None,
         ssrc: int | None = None,
         keyframe_interval: float = 1.0,
+        via: RtpReceiver | None = None,
     ) -> None:
         if not 0 < port < 65536:
             raise ValueError(f"port {port} is not a UDP port")
@@ -164,6 +168,7 @@ class RtpSource:
         self.address = (_loopback(host), port)
         self.ssrc = ssrc if ssrc is not None else secrets.randbits(32)
         self._keyframe_interval = keyframe_interval
+        self._via = via
         self._transport: asyncio.DatagramTransport | None = None
         self._task: asyncio.Task[None] | None = None
         self._sequence = secrets.randbits(16)
@@ -193,11 +198,14 @@ class RtpSource:
         """Open the socket and start sending (idempotent while running)."""
         if self.running:
             return
-        loop = asyncio.get_running_loop()
-        transport, _ = await loop.create_datagram_endpoint(
-            _Protocol, remote_addr=self.address, family=socket.AF_INET
-        )
-        self._transport = transport
+        if self._via is not None:
+            self._transport = self._via._require_transport()
+        else:
+            loop = asyncio.get_running_loop()
+            transport, _ = await loop.create_datagram_endpoint(
+                _Protocol, remote_addr=self.address, family=socket.AF_INET
+            )
+            self._transport = transport
         self._task = asyncio.create_task(self._run(), name=f"RtpSource {self.address}")
 
     async def stop(self) -> None:
@@ -207,9 +215,9 @@ class RtpSource:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._transport is not None:
+        if self._transport is not None and self._via is None:
             self._transport.close()
-            self._transport = None
+        self._transport = None
 
     async def wait_packets(self, count: int, *, timeout: float = 10.0) -> None:
         """Wait until ``count`` packets in all were sent.
@@ -273,7 +281,10 @@ class RtpSource:
                 payload=payload,
             )
             self._sequence = (self._sequence + 1) & 0xFFFF
-            transport.sendto(packet.serialize())
+            if self._via is not None:
+                transport.sendto(packet.serialize(), self.address)
+            else:
+                transport.sendto(packet.serialize())
             self.packets_sent += 1
         if payloads:
             self.frames_sent += 1
@@ -328,10 +339,13 @@ class RtpReceiver:
         Raises:
             RuntimeError: Not started.
         """
+        port: int = self._require_transport().get_extra_info("sockname")[1]
+        return port
+
+    def _require_transport(self) -> asyncio.DatagramTransport:
         if self._transport is None:
             raise RuntimeError("the RtpReceiver is not started")
-        port: int = self._transport.get_extra_info("sockname")[1]
-        return port
+        return self._transport
 
     async def start(self) -> None:
         """Bind the port and start receiving (idempotent)."""
