@@ -17,6 +17,7 @@ from janus_webrtc.plugin_kit import (
     mappings,
     plugin_error,
     request_body,
+    require,
     str_or_none,
 )
 from janus_webrtc.testing import HandleFactory, HandleMaker
@@ -189,3 +190,10 @@ async def test_handle_maker_closes_what_it_made(janus_session: janus_webrtc.Sess
     await maker.aclose()
     assert first.detached and second.detached
     assert maker.made == ()
+
+
+def test_require_insists_on_a_field() -> None:
+    assert require(str_or_none("bob"), "username") == "bob"
+    assert require(int_or_none(0), "room") == 0  # falsy values are values
+    with pytest.raises(ProtocolError, match="Janus sent no usable username of a join"):
+        require(str_or_none(7), "username of a join")

@@ -201,11 +201,6 @@ NO_STUN = RTCConfiguration(iceServers=[])
 
 
 @pytest.fixture
-def ice_address(janus_media_ice: str) -> str:
-    return janus_media_ice
-
-
-@pytest.fixture
 async def session(janus_url: str) -> AsyncIterator[janus_webrtc.Session]:
     async with (
         janus_webrtc.connect(janus_url) as connection,
@@ -222,7 +217,7 @@ async def attach_echo(session: janus_webrtc.Session) -> EchoHandle:
 
 @pytest.mark.janus
 async def test_client_offer_media_and_state(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
         assert echo.ice_state == "new"
@@ -237,7 +232,7 @@ async def test_client_offer_media_and_state(
         assert response.jsep is not None
         # Trap 2: every candidate Janus gave is on the private ICE address.
         assert echo.remote_candidates
-        assert echo.remote_candidate_addresses == {ice_address}
+        assert echo.remote_candidate_addresses == {janus_media_ice}
         await echo.wait_connected(timeout=10)
         await echo.wait_webrtc_up(timeout=10)
         assert echo.connection_state == "connected"
@@ -276,7 +271,7 @@ async def test_client_offer_media_and_state(
 
 @pytest.mark.janus
 async def test_media_receiving_on_and_off_per_kind(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
         tone = ToneAudioTrack()
@@ -300,10 +295,10 @@ async def test_media_receiving_on_and_off_per_kind(
 
 @pytest.mark.janus
 async def test_candidates_trickled_before_the_remote_description_are_kept(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
-        early = f"candidate:9 1 udp 2015363583 {ice_address} 9 typ host"
+        early = f"candidate:9 1 udp 2015363583 {janus_media_ice} 9 typ host"
         echo._message_received(
             {
                 "janus": "trickle",
@@ -332,7 +327,7 @@ async def test_candidates_trickled_before_the_remote_description_are_kept(
 
 @pytest.mark.janus
 async def test_janus_offer_answered_with_a_data_channel(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     handle = await session.attach(TextRoomHandle)
     handle.configure_rtc(NO_STUN)
@@ -342,7 +337,7 @@ async def test_janus_offer_answered_with_a_data_channel(
         assert response.jsep.type == "offer"
         acked = await handle.accept_offer(response.jsep, {"request": "ack"})
         assert acked.data.get("result") == "ok"
-        assert handle.remote_candidate_addresses == {ice_address}
+        assert handle.remote_candidate_addresses == {janus_media_ice}
         channel = handle.create_data_channel("JanusDataChannel")
         channel.send(json.dumps({"textroom": "list", "transaction": "t1"}))  # queued
         assert (await handle.data_channel("JanusDataChannel")) is channel
@@ -387,7 +382,7 @@ def _ufrag(sdp: str) -> str:
 
 @pytest.mark.janus
 async def test_ice_restart_from_this_side(
-    session: janus_webrtc.Session, ice_address: str, fast_consent: float
+    session: janus_webrtc.Session, janus_media_ice: str, fast_consent: float
 ) -> None:
     async with await attach_echo(session) as echo:
         echo.add_track(ToneAudioTrack())
@@ -412,7 +407,7 @@ async def test_ice_restart_from_this_side(
 
 @pytest.mark.janus
 async def test_ice_restart_from_janus_is_followed(
-    session: janus_webrtc.Session, ice_address: str, fast_consent: float
+    session: janus_webrtc.Session, janus_media_ice: str, fast_consent: float
 ) -> None:
     handle = await session.attach(TextRoomHandle)
     handle.configure_rtc(NO_STUN)
@@ -511,7 +506,7 @@ async def test_answers_bundle_every_m_line_on_one_transport(
 
 @pytest.mark.janus
 async def test_a_data_channel_created_before_the_tracks_is_bundled_with_them(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
         channel = echo.create_data_channel("first")  # the peer connection exists now
@@ -533,7 +528,7 @@ class PluginHangupHandle(EchoHandle):
 
 @pytest.mark.janus
 async def test_restart_media_uses_janus_core_hangup_not_the_subclass_one(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     handle = await session.attach(PluginHangupHandle)
     handle.configure_rtc(NO_STUN)
@@ -562,7 +557,7 @@ def closed_event(pc: RTCPeerConnection) -> asyncio.Event:
 
 @pytest.mark.janus
 async def test_a_close_cut_by_detach_finishes_without_task_errors(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     loop = asyncio.get_running_loop()
     reported: list[dict[str, Any]] = []
@@ -663,7 +658,9 @@ async def _settled(check: Any, timeout: float = 5.0) -> None:
 
 
 @pytest.mark.janus
-async def test_no_leak_after_20_calls_and_20_attachments(janus_url: str, ice_address: str) -> None:
+async def test_no_leak_after_20_calls_and_20_attachments(
+    janus_url: str, janus_media_ice: str
+) -> None:
     await asyncio.sleep(0)
     gc.collect()
     tasks_before = set(asyncio.all_tasks())

@@ -17,8 +17,8 @@ from janus_videocall import (
     VideoCallHandle,
 )
 from janus_webrtc.media import TestPatternVideoTrack
-from janus_webrtc.testing import JanusEndpoints
-from support import Party, PartyFactory, attach, connect_call, media_flows, unique
+from janus_webrtc.testing import HandleFactory, JanusEndpoints
+from support import Party, PartyFactory, connect_call, media_flows, unique
 
 pytestmark = pytest.mark.janus
 
@@ -40,7 +40,7 @@ async def test_register_and_list(party: PartyFactory) -> None:
 
 
 async def test_call_media_both_ways_hangup_and_call_again(
-    party: PartyFactory, ice_address: str
+    party: PartyFactory, janus_media_ice: str
 ) -> None:
     alice = await party("alice")
     bob = await party("bob")
@@ -54,8 +54,8 @@ async def test_call_media_both_ways_hangup_and_call_again(
     assert alice.handle.call_state is bob.handle.call_state is CallState.IN_CALL
     assert alice.handle.peer == bob.name and bob.handle.peer == alice.name
     # Janus offers candidates on the private ICE address only, to both sides.
-    assert alice.handle.remote_candidate_addresses == {ice_address}
-    assert bob.handle.remote_candidate_addresses == {ice_address}
+    assert alice.handle.remote_candidate_addresses == {janus_media_ice}
+    assert bob.handle.remote_candidate_addresses == {janus_media_ice}
     await media_flows(alice, bob)
 
     # The caller hangs up mid-call: both sides hear why, both peer connections close.
@@ -84,7 +84,7 @@ async def test_call_media_both_ways_hangup_and_call_again(
 
 
 async def test_caller_on_websocket_callee_on_http(
-    janus_server: JanusEndpoints, ice_address: str
+    janus_server: JanusEndpoints, janus_media_ice: str, janus_handle_factory: HandleFactory
 ) -> None:
     async with (
         janus_webrtc.connect(janus_server.ws_url) as ws,
@@ -92,7 +92,10 @@ async def test_caller_on_websocket_callee_on_http(
         await ws.create_session() as ws_session,
         await http.create_session() as http_session,
     ):
-        handles = [await attach(ws_session), await attach(http_session)]
+        handles = [
+            await janus_handle_factory(VideoCallHandle, session=ws_session),
+            await janus_handle_factory(VideoCallHandle, session=http_session),
+        ]
         try:
             caller = Party(handles[0], unique("ws"))
             callee = Party(handles[1], unique("http"))
@@ -200,7 +203,7 @@ async def test_the_callee_renegotiates_and_the_caller_answers(party: PartyFactor
 
 
 async def test_detaching_mid_call_ends_it_and_frees_the_name(
-    party: PartyFactory, janus_session: janus_webrtc.Session
+    party: PartyFactory, janus_handle_factory: HandleFactory
 ) -> None:
     alice = await party("alice")
     bob = await party("bob")
@@ -209,7 +212,7 @@ async def test_detaching_mid_call_ends_it_and_frees_the_name(
     ended = await alice.handle.wait_hangup(timeout=10)
     assert ended is not None and ended.reason == "Remote WebRTC hangup"
     assert alice.handle.peer_connection is None
-    again = await attach(janus_session)
+    again = await janus_handle_factory(VideoCallHandle)
     try:
         assert (await again.register(bob.name)).username == bob.name
     finally:

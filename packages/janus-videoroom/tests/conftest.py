@@ -9,28 +9,19 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
-from aiortc import RTCConfiguration
 from aiortc.mediastreams import MediaStreamError
 
 import janus_webrtc
-from janus_videoroom import Joined, VideoRoomPublisher, VideoRoomSubscriber
+from janus_videoroom import Joined, VideoRoomPublisher
 from janus_webrtc import RemoteTrack, WebRTCHandle
 from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
+from janus_webrtc.testing import HandleFactory
 
 
 @pytest.fixture
-def ice_address(janus_media_ice: str) -> str:
-    """The one address both Janus and aiortc gather on (from janus_webrtc's pytest plugin)."""
-    return janus_media_ice
-
-
-@pytest.fixture
-async def admin(janus_session: janus_webrtc.Session) -> AsyncIterator[VideoRoomPublisher]:
+async def admin(janus_handle_factory: HandleFactory) -> VideoRoomPublisher:
     """A VideoRoom handle used for room administration only."""
-    handle = await janus_session.attach("videoroom")
-    assert isinstance(handle, VideoRoomPublisher)
-    async with handle:
-        yield handle
+    return await janus_handle_factory(VideoRoomPublisher)
 
 
 @pytest.fixture
@@ -51,26 +42,8 @@ async def room(admin: VideoRoomPublisher, secret: str) -> AsyncIterator[int]:
         await admin.destroy_room(created.room, secret=secret)
 
 
-def host_only(handle: WebRTCHandle) -> None:
-    """Gather host candidates only: no STUN server, nothing leaves the machine."""
-    handle.configure_rtc(RTCConfiguration(iceServers=[]))
-
-
-async def attach_publisher(session: janus_webrtc.Session) -> VideoRoomPublisher:
-    handle = await session.attach("videoroom")
-    assert isinstance(handle, VideoRoomPublisher)
-    host_only(handle)
-    return handle
-
-
-async def attach_subscriber(session: janus_webrtc.Session) -> VideoRoomSubscriber:
-    handle = await session.attach(VideoRoomSubscriber)
-    host_only(handle)
-    return handle
-
-
 async def start_publisher(
-    session: janus_webrtc.Session,
+    attach: HandleFactory,
     room: int,
     *,
     display: str,
@@ -79,7 +52,7 @@ async def start_publisher(
     audio: bool = True,
 ) -> tuple[VideoRoomPublisher, Joined]:
     """Join ``room`` and publish a tone and a small test pattern; wait until it is up."""
-    publisher = await attach_publisher(session)
+    publisher = await attach(VideoRoomPublisher)
     if audio:
         publisher.add_track(ToneAudioTrack())
     publisher.add_track(TestPatternVideoTrack(width=width, height=height))

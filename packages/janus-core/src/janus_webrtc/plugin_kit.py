@@ -20,7 +20,8 @@ The other pieces live where they belong:
 
 The readers never raise: a value of the wrong type reads as None (or an empty tuple), because
 Janus versions differ in what they send and an event must never be lost to a missing field.
-Raise :class:`~janus_webrtc.ProtocolError` yourself where a field is required.
+Where a field is required, wrap the reader in :func:`require`, which raises
+:class:`~janus_webrtc.ProtocolError`: ``require(str_or_none(data.get("text")), "message text")``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "mappings",
     "plugin_error",
     "request_body",
+    "require",
     "str_or_none",
 ]
 
@@ -103,6 +105,24 @@ def mappings(value: Any) -> tuple[Mapping[str, Any], ...]:
     if not isinstance(value, list | tuple):
         return ()
     return tuple(item for item in value if isinstance(item, Mapping))
+
+
+def require(value: T | None, what: str) -> T:
+    """Insist on a field a reader gave: return it, or raise when it is None.
+
+    Args:
+        value: What a reader returned, such as ``str_or_none(data.get("username"))``.
+        what: What was being read, for the message (``"the username of a join"``).
+
+    Returns:
+        ``value``, no longer optional.
+
+    Raises:
+        ProtocolError: ``value`` is None (the field is missing or of the wrong type).
+    """
+    if value is None:
+        raise ProtocolError(f"Janus sent no usable {what}")
+    return value
 
 
 def expect(result: object, kind: type[T], request: str) -> T:

@@ -33,7 +33,7 @@ import asyncio
 import enum
 import logging
 from collections.abc import Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiortc import MediaStreamTrack
 
@@ -48,10 +48,10 @@ from janus_webrtc import (
     PluginError,
     PluginEvent,
     PluginResponse,
-    ProtocolError,
     StateError,
     WebRTCHandle,
 )
+from janus_webrtc.plugin_kit import expect, request_body
 
 from .errors import CallEndedError, VideoCallError, VideoCallMediaRejectedError
 from .messages import (
@@ -75,7 +75,6 @@ __all__ = ["CallState", "VideoCallHandle"]
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
-R = TypeVar("R", bound=PluginEvent)
 
 MEDIA_HANGUP_REASON = "Remote WebRTC hangup"
 """The reason the plugin gives when a call ends because a peer connection went away."""
@@ -92,21 +91,6 @@ class CallState(enum.Enum):
     """Someone calls this handle; :meth:`VideoCallHandle.accept` or ``hangup`` it."""
     IN_CALL = "in_call"
     """The call is accepted and the answer applied."""
-
-
-def _body(request: str, **options: Any) -> dict[str, Any]:
-    """Build a request: the options given (``None`` means "not given")."""
-    body: dict[str, Any] = {"request": request}
-    body.update((name, value) for name, value in options.items() if value is not None)
-    return body
-
-
-def _expect(result: PluginEvent, kind: type[R], request: str) -> R:
-    if not isinstance(result, kind):
-        raise ProtocolError(
-            f"expected {kind.__name__} in answer to {request!r}, got {type(result).__name__}"
-        )
-    return result
 
 
 class VideoCallHandle(WebRTCHandle):
@@ -209,8 +193,8 @@ class VideoCallHandle(WebRTCHandle):
             UsernameTakenError: Another handle registered that name.
             AlreadyRegisteredError: This handle registered a name already.
         """
-        response = await self.send(_body("register", username=username), timeout=timeout)
-        result = _expect(parse_result(response), Registered, "register")
+        response = await self.send(request_body("register", username=username), timeout=timeout)
+        result = expect(parse_result(response), Registered, "register")
         self._username = result.username or username
         return result
 
@@ -252,13 +236,13 @@ class VideoCallHandle(WebRTCHandle):
             offer = await self.create_offer()
             self._expect_media()
             response = await self.send(
-                _body("call", username=username), jsep=offer, timeout=timeout
+                request_body("call", username=username), jsep=offer, timeout=timeout
             )
             result = parse_result(response)
             if isinstance(result, HungUp):  # the plugin answers "busy" with a hangup
                 self._record_hangup(result)
                 raise CallEndedError(result.reason, username=result.username, plugin=self.plugin)
-            calling = _expect(result, Calling, "call")
+            calling = expect(result, Calling, "call")
         except BaseException as exc:
             self._end_call(exc if isinstance(exc, Exception) else None)
             await asyncio.shield(self._release_media())
@@ -286,7 +270,7 @@ class VideoCallHandle(WebRTCHandle):
         future = self._accepted
         if future is None:
             raise StateError(f"cannot wait for an answer: handle {self.id} made no call")
-        limit = self.session.connection.timeout if timeout is None else timeout
+        limit = self._limit(timeout)
         try:
             async with asyncio.timeout(limit):
                 return await asyncio.shield(future)
@@ -332,15 +316,17 @@ class VideoCallHandle(WebRTCHandle):
         if incoming is None or incoming.jsep is None:
             for track in tracks:
                 self.add_track(track)
-            response = await self.send(_body("accept"), timeout=timeout)
-            return _expect(parse_result(response), Accepted, "accept")
+            response = await self.send(request_body("accept"), timeout=timeout)
+            return expect(parse_result(response), Accepted, "accept")
         self._check_answerable(incoming.jsep, tracks)  # before adding: the call still rings
         for track in tracks:
             self.add_track(track)
         await self._wait_local_closed()
         self._incoming = None
         try:
-            response = await self.accept_offer(incoming.jsep, _body("accept"), timeout=timeout)
+            response = await self.accept_offer(
+                incoming.jsep, request_body("accept"), timeout=timeout
+            )
         except BaseException:
             if self._call_state is CallState.RINGING:
                 self._end_call(None)
@@ -348,7 +334,7 @@ class VideoCallHandle(WebRTCHandle):
             raise
         if self._call_state is CallState.RINGING:
             self._call_state = CallState.IN_CALL
-        return _expect(parse_result(response), Accepted, "accept")
+        return expect(parse_result(response), Accepted, "accept")
 
     async def set(
         self,
@@ -386,7 +372,7 @@ class VideoCallHandle(WebRTCHandle):
             ValueError: No option given.
             InvalidElementError: An option is out of range (such as ``substream=3``).
         """
-        body = _body(
+        body = request_body(
             "set",
             audio=audio,
             video=video,
@@ -399,7 +385,7 @@ class VideoCallHandle(WebRTCHandle):
         )
         if len(body) == 1:
             raise ValueError("set() needs at least one option (renegotiate() sends an offer)")
-        return _expect(parse_result(await self.send(body, timeout=timeout)), SetResult, "set")
+        return expect(parse_result(await self.send(body, timeout=timeout)), SetResult, "set")
 
     async def renegotiate(
         self,
@@ -437,7 +423,7 @@ class VideoCallHandle(WebRTCHandle):
             raise StateError(
                 f"cannot renegotiate: handle {self.id} is {self._call_state.value}, not in a call"
             )
-        body = _body("set", audio=audio, video=video, bitrate=bitrate, record=record)
+        body = request_body("set", audio=audio, video=video, bitrate=bitrate, record=record)
         if filename is not None:
             body["filename"] = filename
         answered = self.wait_for(
@@ -469,7 +455,7 @@ class VideoCallHandle(WebRTCHandle):
         """
         self._check_attached("hang up")
         try:
-            response = await self.send(_body("hangup", reason=reason), timeout=timeout)
+            response = await self.send(request_body("hangup", reason=reason), timeout=timeout)
             result = parse_result(response)
             if isinstance(result, HungUp):
                 self._record_hangup(result)
@@ -492,7 +478,7 @@ class VideoCallHandle(WebRTCHandle):
         Raises:
             JanusTimeoutError: The call is still up.
         """
-        limit = self.session.connection.timeout if timeout is None else timeout
+        limit = self._limit(timeout)
         try:
             async with asyncio.timeout(limit):
                 await self._call_over.wait()
@@ -509,7 +495,7 @@ class VideoCallHandle(WebRTCHandle):
         Args:
             timeout: Seconds to wait for the plugin.
         """
-        return parse_list(await self.send(_body("list"), timeout=timeout))
+        return parse_list(await self.send(request_body("list"), timeout=timeout))
 
     async def restart_media(
         self, body: Mapping[str, Any], *, timeout: float | None = None
@@ -581,7 +567,7 @@ class VideoCallHandle(WebRTCHandle):
             logger.warning("handle %d: renegotiation offer outside a call ignored", self.id)
             return
         try:
-            await self.accept_offer(offer, _body("set"))
+            await self.accept_offer(offer, request_body("set"))
         except JanusError as exc:
             logger.warning("handle %d: cannot answer the renegotiation: %s", self.id, exc)
 

@@ -36,8 +36,9 @@ from janus_webrtc import (
     PluginEvent,
     WebRTCHandle,
 )
+from janus_webrtc.plugin_kit import expect, request_body
 
-from ._wire import _body, _descriptions, _expect, _wire
+from ._wire import _descriptions, _wire
 from .admin import VideoRoomAdmin
 from .errors import NotPublishedError, VideoRoomMediaRejectedError
 from .messages import (
@@ -204,10 +205,10 @@ class VideoRoomPublisher(_VideoRoomMedia):
             IdExistsError: The id is taken.
             AlreadyJoinedError: This handle joined already.
         """
-        body = _body(
+        body = request_body(
             "join", ptype="publisher", room=room, id=id, display=display, pin=pin, token=token
         )
-        joined: Joined = _expect(
+        joined: Joined = expect(
             parse_response(await self.send(body, timeout=timeout)), Joined, "join"
         )
         self._joined(joined, room)
@@ -238,7 +239,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Returns:
             The ``joined`` answer; its ``jsep`` is Janus's (applied) answer.
         """
-        body = _body(
+        body = request_body(
             "joinandconfigure",
             ptype="publisher",
             room=room,
@@ -256,7 +257,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             audio_active_packets=audio_active_packets,
         )
         response = await self.negotiate_offer(body, timeout=timeout)
-        joined: Joined = _expect(parse_response(response), Joined, "joinandconfigure")
+        joined: Joined = expect(parse_response(response), Joined, "joinandconfigure")
         self._joined(joined, room)
         return joined
 
@@ -299,7 +300,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         The feed is announced to the room (and can be subscribed to) once the PeerConnection
         is up: ``await publisher.wait_webrtc_up()``.
         """
-        body = _body(
+        body = request_body(
             "publish",
             audiocodec=audiocodec,
             videocodec=videocodec,
@@ -318,7 +319,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             response = await self.send(body, timeout=timeout)
         else:
             response = await self.negotiate_offer(body, timeout=timeout)
-        configured: Configured = _expect(parse_response(response), Configured, "publish")
+        configured: Configured = expect(parse_response(response), Configured, "publish")
         return configured
 
     async def configure(
@@ -358,7 +359,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Returns:
             The ``configured`` answer (with Janus's SDP answer when renegotiating).
         """
-        body = _body(
+        body = request_body(
             "configure",
             bitrate=bitrate,
             keyframe=keyframe,
@@ -376,7 +377,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             response = await self.negotiate_offer(body, timeout=timeout)
         else:
             response = await self.send(body, timeout=timeout)
-        configured: Configured = _expect(parse_response(response), Configured, "configure")
+        configured: Configured = expect(parse_response(response), Configured, "configure")
         return configured
 
     async def unpublish(self, *, timeout: float | None = None) -> None:
@@ -387,7 +388,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Raises:
             NotPublishedError: Not publishing.
         """
-        await self._send_closing_media(_body("unpublish"), timeout)
+        await self._send_closing_media(request_body("unpublish"), timeout)
 
     async def leave(self, *, timeout: float | None = None) -> None:
         """Leave the room (``leave``), unpublishing first when publishing.
@@ -402,7 +403,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
                 await self.unpublish(timeout=timeout)
             except NotPublishedError:
                 await self.hangup(timeout=timeout)
-        await self.send(_body("leave"), timeout=timeout)
+        await self.send(request_body("leave"), timeout=timeout)
         self._room = None
         self._publishers.clear()
 
@@ -449,13 +450,13 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 return stream.feed_id
         return None
 
-    def mids_of(self, feed: ParticipantId, kind: str | None = None) -> list[str]:
+    def mids_of(self, feed: ParticipantId, kind: str | None = None) -> tuple[str, ...]:
         """Return the subscription mids fed by a publisher (of one kind, if given)."""
-        return [
+        return tuple(
             s.mid
             for s in self._streams
             if s.feed_id == feed and s.active and s.mid is not None and kind in (None, s.type)
-        ]
+        )
 
     def _track_streams(self, event: PluginEvent) -> None:
         if isinstance(event, Attached | Switched) or (
@@ -481,7 +482,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
 
     async def _negotiated(self, response: PluginResponse, kind: type[Any], request: str) -> Any:
         """Read an answer; when it carries Janus's offer, answer it with ``start``."""
-        event = _expect(parse_response(response), kind, request)
+        event = expect(parse_response(response), kind, request)
         self._track_streams(event)
         if event.jsep is not None and event.jsep.type == "offer":
             await self.start(offer=event.jsep)
@@ -525,7 +526,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
             NoSuchFeedError: A publisher does not exist or does not publish.
             VideoRoomUnauthorizedError: Wrong pin or token.
         """
-        body = _body(
+        body = request_body(
             "join",
             ptype="subscriber",
             room=room,
@@ -537,7 +538,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
             token=token,
         )
         response = await self.send(body, timeout=timeout)
-        attached: Attached = _expect(parse_response(response), Attached, "join")
+        attached: Attached = expect(parse_response(response), Attached, "join")
         self._room = attached.room if attached.room is not None else room
         self._streams = attached.streams
         if answer and attached.jsep is not None:
@@ -552,19 +553,19 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 resumes media after :meth:`pause`.
             timeout: Seconds to wait for Janus.
         """
-        body = _body("start")
+        body = request_body("start")
         if offer is not None:
             # The core routes the new SSRC of an m-line Janus reuses after an unsubscribe.
             response = await self.accept_offer(offer, body, timeout=timeout)
         else:
             response = await self.send(body, timeout=timeout)
-        started: Started = _expect(parse_response(response), Started, "start")
+        started: Started = expect(parse_response(response), Started, "start")
         return started
 
     async def pause(self, *, timeout: float | None = None) -> Paused:
         """Stop the delivery of every stream for a while; :meth:`start` resumes (``pause``)."""
-        paused: Paused = _expect(
-            parse_response(await self.send(_body("pause"), timeout=timeout)), Paused, "pause"
+        paused: Paused = expect(
+            parse_response(await self.send(request_body("pause"), timeout=timeout)), Paused, "pause"
         )
         return paused
 
@@ -586,7 +587,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 prefer ``WebRTCHandle.restart_media``).
             timeout: Seconds to wait for Janus.
         """
-        body = _body("configure", streams=_wire(streams), update=update, restart=restart)
+        body = request_body("configure", streams=_wire(streams), update=update, restart=restart)
         response = await self.send(body, timeout=timeout)
         configured: Configured = await self._negotiated(response, Configured, "configure")
         return configured
@@ -598,7 +599,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
 
         The new source must use the same codec as the old one.
         """
-        response = await self.send(_body("switch", streams=_wire(streams)), timeout=timeout)
+        response = await self.send(request_body("switch", streams=_wire(streams)), timeout=timeout)
         switched: Switched = await self._negotiated(response, Switched, "switch")
         return switched
 
@@ -655,7 +656,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 "subscribe": self._subscribe_wire(subscribe),
                 "unsubscribe": _wire(unsubscribe),
             }
-        response = await self.send(_body(request, **fields), timeout=timeout)
+        response = await self.send(request_body(request, **fields), timeout=timeout)
         event = parse_response(response)
         if isinstance(event, Updating):
             return event
@@ -668,6 +669,6 @@ class VideoRoomSubscriber(_VideoRoomMedia):
 
     async def leave(self, *, timeout: float | None = None) -> None:
         """Close the subscription and its PeerConnection (``leave``)."""
-        await self._send_closing_media(_body("leave"), timeout)
+        await self._send_closing_media(request_body("leave"), timeout)
         self._room = None
         self._streams = ()
