@@ -44,7 +44,7 @@ async def test_room_lifecycle(admin: AudioBridgeHandle, secret: str, tmp_path: P
     room = created.room
     assert created.permanent is False
     try:
-        assert await admin.room_exists(room)
+        assert await admin.exists(room)
         listed = {r.room: r for r in await admin.list_rooms()}
         assert listed[room].description == "test room"
         assert listed[room].pin_required is True
@@ -71,8 +71,9 @@ async def test_room_lifecycle(admin: AudioBridgeHandle, secret: str, tmp_path: P
         await admin.kick_all(room, secret=secret)  # nobody to kick: still fine
         assert await admin.list_forwarders(room, secret=secret) == ()
     finally:
-        await admin.destroy_room(room, secret=secret)
-    assert not await admin.room_exists(room)
+        destroyed = await admin.destroy_room(room, secret=secret)
+    assert destroyed.room == room and destroyed.permanent is False
+    assert not await admin.exists(room)
     with pytest.raises(NoSuchRoomError):
         await admin.destroy_room(room, secret=secret)
 
@@ -81,7 +82,7 @@ async def test_room_requests_with_bad_input(rooms: Rooms, secret: str) -> None:
     admin = rooms.admin
     room = await rooms.create()
     with pytest.raises(RoomExistsError):
-        await admin.create_room(room=room)
+        await admin.create_room(room)
     with pytest.raises(AudioBridgeUnauthorizedError) as wrong:
         await admin.destroy_room(room, secret="wrong")
     assert wrong.value.error_code == 489
@@ -99,7 +100,7 @@ async def test_room_requests_with_bad_input(rooms: Rooms, secret: str) -> None:
     with pytest.raises(InvalidRequestError):
         await admin.send({"request": "no-such-request"})
     with pytest.raises(AudioBridgeError):  # every plugin error is an AudioBridgeError
-        await admin.room_exists("not-a-number")  # type: ignore[arg-type]
+        await admin.exists("not-a-number")  # type: ignore[arg-type]
 
 
 async def test_requests_of_later_janus_versions_show_the_1_1_2_answer(

@@ -42,6 +42,7 @@ from janus_webrtc.plugin_kit import (
     int_or_none,
     mappings,
     request_body,
+    require,
     str_or_none,
 )
 
@@ -139,8 +140,8 @@ class AudioBridgeHandle(WebRTCHandle):
 
     async def create_room(
         self,
-        *,
         room: RoomId | None = None,
+        *,
         permanent: bool | None = None,
         description: str | None = None,
         secret: str | None = None,
@@ -228,8 +229,8 @@ class AudioBridgeHandle(WebRTCHandle):
         )
         data = await self._ask(body, timeout)
         ident = id_or_none(data.get("room"))
-        if ident is None:
-            raise ProtocolError(f"unexpected AudioBridge answer to 'create': {dict(data)!r}")
+        if ident is None:  # (require() infers object for a union: checked by hand)
+            raise ProtocolError(f"Janus sent no room id in the answer to 'create': {dict(data)}")
         return RoomCreated(room=ident, permanent=data.get("permanent") is True)
 
     async def edit_room(
@@ -281,12 +282,18 @@ class AudioBridgeHandle(WebRTCHandle):
         secret: str | None = None,
         permanent: bool | None = None,
         timeout: float | None = None,
-    ) -> None:
-        """Destroy a room (``destroy``); its participants get ``RoomDestroyed``."""
-        body = request_body("destroy", room=room, secret=secret, permanent=permanent)
-        await self._ask(body, timeout)
+    ) -> RoomDestroyed:
+        """Destroy a room (``destroy``); its participants get ``RoomDestroyed`` too.
 
-    async def room_exists(self, room: RoomId, *, timeout: float | None = None) -> bool:
+        Raises:
+            NoSuchRoomError: No such room.
+            AudioBridgeUnauthorizedError: Wrong secret.
+        """
+        body = request_body("destroy", room=room, secret=secret, permanent=permanent)
+        response = await self.send(body, timeout=timeout)
+        return expect(parse_response(response), RoomDestroyed, "destroy")
+
+    async def exists(self, room: RoomId, *, timeout: float | None = None) -> bool:
         """Whether a room exists (``exists``)."""
         data = await self._ask(request_body("exists", room=room), timeout)
         return bool_or_none(data.get("exists")) is True
@@ -539,9 +546,7 @@ class AudioBridgeHandle(WebRTCHandle):
             admin_key=admin_key,
         )
         data = await self._ask(body, timeout)
-        stream_id = int_or_none(data.get("stream_id"))
-        if stream_id is None:
-            raise ProtocolError(f"unexpected AudioBridge answer to 'rtp_forward': {dict(data)!r}")
+        stream_id = require(int_or_none(data.get("stream_id")), "stream_id of a forwarder")
         ident = id_or_none(data.get("room"))
         return RtpForwarded(
             room=ident if ident is not None else room,
@@ -615,10 +620,7 @@ class AudioBridgeHandle(WebRTCHandle):
             admin_key=admin_key,
         )
         data = await self._ask(body, timeout)
-        played = str_or_none(data.get("file_id"))
-        if played is None:
-            raise ProtocolError(f"unexpected AudioBridge answer to 'play_file': {dict(data)!r}")
-        return played
+        return require(str_or_none(data.get("file_id")), "file_id of a playback")
 
     async def is_playing(
         self,

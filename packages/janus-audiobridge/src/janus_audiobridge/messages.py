@@ -403,7 +403,13 @@ class RoomMuted(AudioBridgeEvent):
 
 @dataclass(frozen=True, slots=True)
 class RoomDestroyed(AudioBridgeEvent):
-    """The room was destroyed (``destroyed``)."""
+    """The room was destroyed (``destroyed``); also the answer to ``destroy``.
+
+    Attributes:
+        permanent: Whether it was removed from the configuration file (answer only).
+    """
+
+    permanent: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,7 +523,7 @@ def parse_event(event: PluginEvent) -> PluginEvent:
     if kind == "left":
         return Left(**common, id=ident)
     if kind == "destroyed":
-        return RoomDestroyed(**common)
+        return RoomDestroyed(**common, permanent=bool_or_none(data.get("permanent")))
     if kind in ("talking", "stopped-talking"):
         return (Talking if kind == "talking" else StoppedTalking)(**common, id=ident)
     if kind in ("announcement-started", "announcement-stopped"):

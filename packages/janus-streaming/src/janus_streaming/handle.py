@@ -38,7 +38,7 @@ from janus_webrtc import (
     StateError,
     WebRTCHandle,
 )
-from janus_webrtc.plugin_kit import expect, id_or_none, request_body
+from janus_webrtc.plugin_kit import expect, id_or_none, request_body, require
 
 from .errors import StreamingError, StreamingMediaRejectedError
 from .messages import (
@@ -130,17 +130,12 @@ class StreamingHandle(WebRTCHandle):
         """
         data = await self._ask(request_body("info", id=id, secret=secret), timeout)
         info = data.get("info")
-        mountpoint = parse_mountpoint(info) if isinstance(info, Mapping) else None
-        if mountpoint is None:
-            raise ProtocolError(f"unexpected Streaming answer to 'info': {dict(data)!r}")
-        return mountpoint
+        return require(
+            parse_mountpoint(info) if isinstance(info, Mapping) else None, "mountpoint 'info'"
+        )
 
     async def _create(self, body: dict[str, Any], timeout: float | None) -> MountpointCreated:
-        data = await self._ask(body, timeout)
-        created = parse_created(data)
-        if created is None:
-            raise ProtocolError(f"unexpected Streaming answer to 'create': {dict(data)!r}")
-        return created
+        return require(parse_created(await self._ask(body, timeout)), "answer to 'create'")
 
     async def create_rtp_mountpoint(
         self,
