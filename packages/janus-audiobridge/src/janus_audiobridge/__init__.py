@@ -8,6 +8,8 @@ returns), with a typed method per plugin request, typed results and events
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .errors import (
     ERROR_ALREADY_JOINED,
     ERROR_ID_EXISTS,
@@ -81,6 +83,11 @@ from .messages import (
     parse_rooms,
 )
 
+try:
+    __version__ = version("janus-audiobridge")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
 __all__ = [
     "PLUGIN_ID",
     "AllowedAction",
@@ -152,4 +159,5 @@ __all__ = [
     "NotJoinedError",
     "RoomExistsError",
     "UnknownAudioBridgeError",
+    "__version__",
 ]

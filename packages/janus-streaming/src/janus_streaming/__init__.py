@@ -8,6 +8,8 @@ with a typed method per plugin request, typed results and events
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .errors import (
     ERROR_CANT_CREATE,
     ERROR_CANT_RECORD,
@@ -67,6 +69,11 @@ from .messages import (
     parse_response,
 )
 
+try:
+    __version__ = version("janus-streaming")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
 __all__ = [
     "PLUGIN_ID",
     "StreamingHandle",
@@ -123,4 +130,5 @@ __all__ = [
     "StreamingMediaRejectedError",
     "StreamingUnauthorizedError",
     "UnknownStreamingError",
+    "__version__",
 ]
