@@ -18,6 +18,8 @@ from janus_audiobridge import (
     AudioBridgeHandle,
     Configured,
     HangingUp,
+    Kicked,
+    KickedAll,
     Leaving,
     ParticipantsJoined,
     ParticipantsUpdated,
@@ -180,6 +182,32 @@ async def test_changeroom_moves_a_participant(
     assert [p.display for p in (await arrived).participants] == ["a2"]
     assert await rooms.admin.list_participants(first) == ()
     await bob_ear.wait_hearing(ALICE)  # same PeerConnection, new room
+
+
+async def test_kick_and_kick_all_take_participants_out(
+    janus_handle_factory: HandleFactory, rooms: Rooms, ears: EarMaker, secret: str
+) -> None:
+    room = await rooms.create(sampling_rate=48000)
+    alice_ear = ears()
+    alice = await participant(janus_handle_factory, alice_ear, room, frequency=None, display="a")
+    bob = await participant(janus_handle_factory, ears(), room, frequency=BOB, display="b")
+    await alice_ear.wait_hearing(BOB)
+    bob_id = bob.participant_id
+    assert bob_id is not None
+    seen = alice.wait_for(Kicked, timeout=10)
+    await rooms.admin.kick(room, bob_id, secret=secret)
+    assert (await seen).id == bob_id
+    await poll_until(lambda: bob.peer_connection is None, timeout=10)  # Janus closed it
+    assert bob.room is None
+    await alice_ear.wait_hearing(BOB, heard=False)
+    await bob.join(room, display="b")  # a kick does not ban: the same handle joins again
+    await bob.wait_connected(timeout=10)
+    await alice_ear.wait_hearing(BOB)
+    everyone = [h.wait_for(KickedAll, timeout=10) for h in (alice, bob)]
+    await rooms.admin.kick_all(room, secret=secret)
+    for waiter in everyone:
+        await waiter
+    await poll_until(lambda: alice.room is None and bob.room is None, timeout=10)
 
 
 async def test_destroying_the_room_tells_the_participants(

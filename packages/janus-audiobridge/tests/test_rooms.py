@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from janus_audiobridge import (
     AudioBridgeUnauthorizedError,
     InvalidRequestError,
     Joined,
+    Kicked,
+    KickedAll,
     Left,
     MissingElementError,
     NoSuchRoomError,
@@ -160,3 +163,33 @@ async def test_plain_rtp_join_needs_a_room_that_allows_it(
 
 def test_rtp_participant_wire_form() -> None:
     assert RtpParticipant(ip="127.0.0.1", port=5000).to_wire() == {"ip": "127.0.0.1", "port": 5000}
+
+
+async def test_kick_kick_all_and_reset_decoder(
+    janus_handle_factory: HandleFactory, rooms: Rooms, secret: str
+) -> None:
+    room = await rooms.create()
+    alice = await janus_handle_factory(AudioBridgeHandle)
+    bob = await janus_handle_factory(AudioBridgeHandle)
+    await alice.join(room, display="alice")
+    joined_bob = await bob.join(room, display="bob")
+    assert joined_bob.id is not None
+    await bob.reset_decoder()  # a participant's request: answered with success
+    seen = alice.wait_for(Kicked, timeout=10)
+    told = bob.wait_for(Kicked, timeout=10)
+    await rooms.admin.kick(room, joined_bob.id, secret=secret)
+    assert (await seen).id == joined_bob.id
+    assert (await told).id == joined_bob.id
+    assert bob.room is None and alice.room == room
+    # Janus drops the participant a few ms after it answered and told everyone.
+    async with asyncio.timeout(5):
+        while True:
+            if len(await rooms.admin.list_participants(room)) == 1:
+                break
+            await asyncio.sleep(0.05)
+    await bob.join(room, display="bob again")  # a kick does not ban
+    ids = {alice.participant_id, bob.participant_id}
+    everyone = [h.wait_for(KickedAll, timeout=10) for h in (alice, bob)]
+    await rooms.admin.kick_all(room, secret=secret)
+    assert {(await waiter).id for waiter in everyone} == ids  # each gets its own copy
+    assert alice.room is None and bob.room is None

@@ -128,9 +128,10 @@ class AudioBridgeHandle(WebRTCHandle):
             self._room = self._participant_id = None
         elif (
             isinstance(event, Left | RoomDestroyed)
-            or (isinstance(event, KickedAll) and event.id == self._participant_id)
-            or (isinstance(event, Kicked) and event.id == self._participant_id)
+            or (isinstance(event, Kicked | KickedAll) and event.id == self._participant_id)
         ) and event.room == self._room:
+            # Kicked: Janus closes the PeerConnection and drops the participant, with media
+            # or without (a few ms after telling).
             self._room = self._participant_id = None
 
     async def _ask(self, body: Mapping[str, Any], timeout: float | None) -> Mapping[str, Any]:
