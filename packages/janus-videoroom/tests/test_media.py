@@ -121,8 +121,10 @@ async def test_unsubscribe_then_subscribe_again_renegotiates(
     await assert_stopped(mid_frames, video_b)
     await assert_flowing(mid_frames, video_a, 15)
 
+    published = sub.wait_for(Updated, timeout=10)  # made before: sees the answer as an event
     updated = await sub.subscribe_streams([SubscribeStream(feed=joined_b.id)])
     assert isinstance(updated, Updated)
+    assert await published is updated
     (video_b,) = sub.mids_of(joined_b.id, "video")
     (audio_b,) = sub.mids_of(joined_b.id, "audio")
     await assert_flowing(mid_frames, video_b, 15)
@@ -268,8 +270,11 @@ async def test_moderate_mutes_a_stream(
     await sub.join(room, streams=[joined.id])
     audio, video = sub.mids_of(joined.id, "audio")[0], sub.mids_of(joined.id, "video")[0]
     await mid_frames.wait(video, 10)
-    publisher_video = next(s.feed_mid for s in sub.streams if s.mid == video)
-    assert publisher_video is not None
+    # The publisher knows its own streams' mids: the subscriber's feed_mid agrees.
+    (publisher_video,) = alice.mids("video")
+    assert publisher_video == next(s.feed_mid for s in sub.streams if s.mid == video)
+    assert {s.type for s in alice.streams} == {"audio", "video"}
+    assert alice.mids() == tuple(s.mid for s in alice.streams)
 
     moderated = alice.wait_for(Moderation, timeout=5)
     await admin.moderate(room, joined.id, publisher_video, mute=True, secret=secret)

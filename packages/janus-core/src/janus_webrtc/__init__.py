@@ -24,6 +24,8 @@ from .errors import (
     HandleNotFoundError,
     JanusError,
     JanusTimeoutError,
+    MediaRejectedError,
+    PeerConnectionError,
     PluginError,
     PluginNotFoundError,
     ProtocolError,
@@ -32,6 +34,7 @@ from .errors import (
     StateError,
     TransportClosedError,
     TransportError,
+    UnanswerableOfferError,
     UnauthorizedError,
 )
 from .events import EventQueue, EventWaiter
@@ -59,9 +62,7 @@ from .session import Session, SessionState
 # pytest plugin and janusctl start fast and small.
 _LAZY = {
     "media": "",
-    "MediaRejectedError": ".webrtc",
     "MediaSink": ".webrtc",
-    "PeerConnectionError": ".webrtc",
     "WebRTCHandle": ".webrtc",
     "DataChannel": ".webrtc_channels",
     "ConnectionStateChanged": ".webrtc_events",
@@ -78,7 +79,7 @@ _LAZY = {
 
 if _typing.TYPE_CHECKING:
     from . import media
-    from .webrtc import MediaRejectedError, MediaSink, PeerConnectionError, WebRTCHandle
+    from .webrtc import MediaSink, WebRTCHandle
     from .webrtc_channels import DataChannel
     from .webrtc_events import (
         ConnectionStateChanged,
@@ -158,6 +159,7 @@ __all__ = [
     "TransportError",
     "TransportStats",
     "Trickle",
+    "UnanswerableOfferError",
     "UnauthorizedError",
     "UnknownEvent",
     "WebRTCHandle",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, final, overload
 
 from . import protocol
 from .errors import HandleNotFoundError, PluginError, SessionNotFoundError, StateError
@@ -186,7 +186,23 @@ class Handle:
             )
 
     async def hangup(self, *, timeout: float | None = None) -> None:
-        """Ask Janus to close this handle's PeerConnection; the handle stays attached."""
+        """Ask Janus to close this handle's PeerConnection; the handle stays attached.
+
+        Plugin handles may override it with what hanging up means to their plugin (VideoCall
+        sends its own ``hangup`` request); :meth:`janus_hangup` stays Janus's core request.
+        """
+        await self.janus_hangup(timeout=timeout)
+
+    @final
+    async def janus_hangup(self, *, timeout: float | None = None) -> None:
+        """Send Janus's core ``hangup`` request: close this handle's PeerConnection on Janus.
+
+        Final, so that it means the same on every handle class: the core and plugin packages
+        call it where they need exactly this request, whatever :meth:`hangup` does.
+
+        Raises:
+            StateError: The handle is detached.
+        """
         self._check_attached("hang up")
         await self._request("hangup", timeout=timeout)
 
@@ -229,11 +245,21 @@ class Handle:
         """
         return self._events.backlog
 
-    def subscribe(self, *types: type[Event]) -> EventQueue:
-        """Return a private queue of later events (of ``types``, if given); see :meth:`events`."""
+    @overload
+    def subscribe(self) -> EventQueue[Event]: ...
+
+    @overload
+    def subscribe(self, type_: type[E], /, *types: type[E]) -> EventQueue[E]: ...
+
+    def subscribe(self, *types: type[Event]) -> EventQueue[Any]:
+        """Return a private queue of later events (of ``types``, if given); see :meth:`events`.
+
+        The queue is typed by what it yields: ``subscribe(Joined)`` is an
+        ``EventQueue[Joined]``; with several types, their nearest common base.
+        """
         return self._events.subscribe(*types)
 
-    def unsubscribe(self, queue: EventQueue) -> None:
+    def unsubscribe(self, queue: EventQueue[Any]) -> None:
         """Stop a queue made by :meth:`subscribe`."""
         self._events.unsubscribe(queue)
 
