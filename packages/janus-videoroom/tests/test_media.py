@@ -40,7 +40,7 @@ from janus_videoroom import (
     VideoRoomPublisher,
     VideoRoomSubscriber,
 )
-from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
+from janus_webrtc.media import FrameCounter, TestPatternVideoTrack, ToneAudioTrack
 from janus_webrtc.testing import HandleFactory, JanusEndpoints
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
@@ -64,7 +64,6 @@ async def assert_flowing(frames: MidFrames, mid: str, count: int, timeout: float
 async def test_one_subscription_receives_two_publishers(
     janus_session: janus_webrtc.Session,
     room: int,
-    mid_frames: MidFrames,
     janus_media_ice: str,
     janus_handle_factory: HandleFactory,
 ) -> None:
@@ -74,7 +73,7 @@ async def test_one_subscription_receives_two_publishers(
     )
     assert {p.id for p in bob.publishers} == {joined_a.id}
     sub = await janus_handle_factory(VideoRoomSubscriber)
-    mid_frames.watch(sub)
+    counter = sub.record_to(FrameCounter())  # typed FrameCounter: counts per mid too
     attached = await sub.join(room, streams=[joined_a.id, joined_b.id])
     assert attached.jsep is not None and attached.jsep.type == "offer"
     assert [(s.type, s.feed_display) for s in attached.streams] == [
@@ -91,10 +90,13 @@ async def test_one_subscription_receives_two_publishers(
         assert feed is not None
         (audio,) = sub.mids_of(feed, "audio")
         (video,) = sub.mids_of(feed, "video")
-        await mid_frames.wait(audio, 40)
-        await mid_frames.wait(video, 20)
-        assert mid_frames.sizes[video] == size  # each m-line carries its own publisher
+        await counter.wait_frames("audio", 40, mid=audio)
+        figures = await counter.wait_frames("video", 20, mid=video)
+        assert (figures.width, figures.height) == size  # each m-line carries its publisher
         assert sub.feed_of(video) == feed
+    assert set(counter.mids) == {s.mid for s in attached.streams}
+    video_mids = [s.mid for s in attached.streams if s.type == "video" and s.mid is not None]
+    assert counter.frames("video") == sum(counter.frames("video", mid=m) for m in video_mids)
 
 
 async def test_unsubscribe_then_subscribe_again_renegotiates(

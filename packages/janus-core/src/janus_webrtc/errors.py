@@ -20,6 +20,7 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     ├── PeerConnectionError            the local peer connection failed or closed
     ├── UnanswerableOfferError (+ ValueError)
     │                                  an offer of Janus cannot carry the local tracks
+    ├── PluginLoadError                the plugin package for a plugin failed to load
     ├── StateError                     the object is closed, detached or not ready
     └── ProtocolError                  Janus sent something this library cannot read
 
@@ -50,6 +51,7 @@ __all__ = [
     "MediaRejectedError",
     "PeerConnectionError",
     "PluginError",
+    "PluginLoadError",
     "PluginNotFoundError",
     "ProtocolError",
     "ServerError",
@@ -244,6 +246,30 @@ class UnanswerableOfferError(JanusError, ValueError):
     def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.kinds = kinds
+
+
+class PluginLoadError(JanusError):
+    """The installed plugin package for a plugin could not be loaded, so it cannot be attached.
+
+    Raised by ``Session.attach()`` instead of silently giving a generic ``Handle``; the
+    original exception is the ``__cause__``.
+
+    Attributes:
+        plugin_id: The plugin that was being attached.
+        entry_point: The entry point that failed (the plugin's short name).
+        distribution: The distribution that declared it (``""`` if unknown).
+        reason: What went wrong (``"ModuleNotFoundError: No module named 'aiortc'"``).
+    """
+
+    def __init__(self, plugin_id: str, entry_point: str, distribution: str, reason: str) -> None:
+        self.plugin_id = plugin_id
+        self.entry_point = entry_point
+        self.distribution = distribution
+        self.reason = reason
+        package = distribution or f"the package of entry point {entry_point!r}"
+        super().__init__(
+            f"cannot attach to {plugin_id}: the plugin package {package} failed to load ({reason})"
+        )
 
 
 class StateError(JanusError):

@@ -46,6 +46,28 @@ class Handle:
     plugin_id: ClassVar[str] = ""
     error_class: ClassVar[type[PluginError]] = PluginError
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Check a plugin package's class settings when the class is defined, not at attach.
+
+        Raises:
+            TypeError: ``plugin_id`` is not a string, or ``error_class`` not a ``PluginError``
+                subclass.
+            ValueError: ``plugin_id`` has spaces or no dot (``"janus.plugin.echotest"``).
+        """
+        super().__init_subclass__(**kwargs)
+        if not isinstance(cls.plugin_id, str):
+            raise TypeError(f"{cls.__name__}.plugin_id must be a str, not {cls.plugin_id!r}")
+        if cls.plugin_id and ("." not in cls.plugin_id or cls.plugin_id != cls.plugin_id.strip()):
+            raise ValueError(
+                f"{cls.__name__}.plugin_id {cls.plugin_id!r} is not a plugin id "
+                "such as 'janus.plugin.echotest'"
+            )
+        error_class: object = cls.error_class
+        if not (isinstance(error_class, type) and issubclass(error_class, PluginError)):
+            raise TypeError(
+                f"{cls.__name__}.error_class must be a PluginError subclass, not {error_class!r}"
+            )
+
     def __init__(
         self, session: Session, handle_id: int, plugin: str, *, opaque_id: str | None = None
     ) -> None:

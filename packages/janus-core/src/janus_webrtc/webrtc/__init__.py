@@ -44,11 +44,12 @@ from __future__ import annotations
 
 from ..errors import MediaRejectedError, PeerConnectionError, UnanswerableOfferError
 from .handle import WebRTCHandle
-from .sink import MediaSink, SinkT
+from .sink import MediaSink, MidAwareSink, SinkT
 
 __all__ = [
     "MediaRejectedError",
     "MediaSink",
+    "MidAwareSink",
     "PeerConnectionError",
     "SinkT",
     "UnanswerableOfferError",

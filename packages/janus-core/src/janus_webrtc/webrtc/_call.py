@@ -101,7 +101,7 @@ class Call:
         track.on("ended", ended)
         for entry in self.sinks:
             if track.kind in entry.kinds:
-                entry.sink.addTrack(track)
+                entry.add(event)
         publish(event)
 
     async def release(

@@ -85,6 +85,30 @@ class WebRTCHandle(Handle):
     new_call_grace: ClassVar[float] = 0.2
     media_rejected_error: ClassVar[type[MediaRejectedError]] = MediaRejectedError
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Check the class settings of a subclass (see ``Handle.__init_subclass__`` too).
+
+        Raises:
+            TypeError: ``media_rejected_error`` is not a ``MediaRejectedError`` subclass.
+            ValueError: ``hangup_timeout`` or ``new_call_grace`` is not a number of seconds
+                (``hangup_timeout`` above 0, ``new_call_grace`` 0 or more).
+        """
+        super().__init_subclass__(**kwargs)
+        rejected: object = cls.media_rejected_error
+        if not (isinstance(rejected, type) and issubclass(rejected, MediaRejectedError)):
+            raise TypeError(
+                f"{cls.__name__}.media_rejected_error must be a MediaRejectedError subclass, "
+                f"not {rejected!r}"
+            )
+        for name, zero_allowed in (("hangup_timeout", False), ("new_call_grace", True)):
+            value: object = getattr(cls, name)
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not number or value < 0 or (value == 0 and not zero_allowed):  # type: ignore[operator]
+                raise ValueError(
+                    f"{cls.__name__}.{name} must be a number of seconds "
+                    f"({'0 or more' if zero_allowed else 'above 0'}), not {value!r}"
+                )
+
     def __init__(
         self, session: Session, handle_id: int, plugin: str, *, opaque_id: str | None = None
     ) -> None:
@@ -461,7 +485,7 @@ class WebRTCHandle(Handle):
         call.sinks.append(entry)
         for event in call.remote.values():
             if event.kind in kinds:
-                sink.addTrack(event.track)
+                entry.add(event)
         if call.remote:
             self._spawn(entry.start())
         return sink

@@ -7,7 +7,9 @@ from typing import Generic, Protocol, TypeVar
 
 from aiortc import MediaStreamTrack
 
-__all__ = ["MediaSink", "SinkT"]
+from ..webrtc_events import RemoteTrack
+
+__all__ = ["MediaSink", "MidAwareSink", "SinkT"]
 
 
 class MediaSink(Protocol):
@@ -27,6 +29,16 @@ class MediaSink(Protocol):
         """Stop consuming and release files."""
 
 
+class MidAwareSink(MediaSink, Protocol):
+    """A sink that also wants the mid of each track (:class:`~janus_webrtc.media.FrameCounter`).
+
+    ``record_to`` calls :meth:`add_remote_track` instead of ``addTrack`` on such a sink.
+    """
+
+    def add_remote_track(self, track: MediaStreamTrack, mid: str | None) -> None:
+        """Add a remote track with the mid of its m-line (None if aiortc did not say)."""
+
+
 SinkT = TypeVar("SinkT", bound=MediaSink)
 """A sink's own type: ``record_to(FrameCounter())`` gives a ``FrameCounter``."""
 
@@ -40,6 +52,14 @@ class _SinkEntry(Generic[_S]):
     sink: _S
     kinds: tuple[str, ...]
     started: bool = False
+
+    def add(self, remote: RemoteTrack) -> None:
+        """Give the sink a remote track (with its mid, if the sink wants it)."""
+        add_with_mid = getattr(self.sink, "add_remote_track", None)
+        if callable(add_with_mid):
+            add_with_mid(remote.track, remote.mid)
+        else:
+            self.sink.addTrack(remote.track)
 
     async def start(self) -> None:
         """Start the sink (again: it takes the tracks added since)."""
