@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from janus_webrtc.testing import JanusEndpoints
-from janus_webrtc.testing.plugin import ENV_PREFIX
+from janus_webrtc.testing.plugin import endpoints_to_env
 
 pytest_plugins = ["pytester"]
 
@@ -52,15 +52,8 @@ def test_the_webrtc_guide_runs(
         "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
         "filterwarnings = error\n"
     )
-    for name, value in (
-        ("WS_URL", janus_server.ws_url),
-        ("HTTP_URL", janus_server.http_url),
-        ("ADMIN_WS_URL", janus_server.admin_ws_url),
-        ("ADMIN_HTTP_URL", janus_server.admin_http_url),
-        ("ADMIN_SECRET", janus_server.admin_secret),
-        ("ICE_ADDRESS", janus_ice_address),
-    ):
-        monkeypatch.setenv(f"{ENV_PREFIX}{name}", value)
+    for name, value in endpoints_to_env(janus_server).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("CI", "true")  # nothing may be skipped
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=6)  # three tests, over ws and http

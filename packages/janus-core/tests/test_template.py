@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import sysconfig
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import pytest
 from janus_webrtc.template import create_plugin_package
 from janus_webrtc.template.__main__ import main
 from janus_webrtc.testing import JanusEndpoints
-from janus_webrtc.testing.plugin import ENV_PREFIX
+from janus_webrtc.testing.plugin import ENV_PREFIX, endpoints_to_env
+from venvs import fresh_venv
 
 CORE = Path(__file__).resolve().parents[1]
 """The janus-core folder (its pyproject builds the janus-webrtc wheel)."""
@@ -97,17 +97,7 @@ def test_a_generated_package_installs_and_passes_its_tests(
     tmp_path: Path, janus_server: JanusEndpoints
 ) -> None:
     package = create_plugin_package("recordplay", tmp_path / "src")
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    deps = _outer_dependencies(tmp_path / "deps")
-    (Path(site) / "zz_outer_dependencies.pth").write_text(f"{deps}\n")
+    python, site = fresh_venv(tmp_path / "venv", [_outer_dependencies(tmp_path / "deps")])
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)},
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -136,13 +126,9 @@ def test_a_generated_package_installs_and_passes_its_tests(
         capture_output=True,
         text=True,
     ).stdout
-    assert where.startswith(site)  # the wheel's janus-webrtc, not this environment's
+    assert where.startswith(str(site))  # the wheel's janus-webrtc, not this environment's
     server = {
-        f"{ENV_PREFIX}WS_URL": janus_server.ws_url,
-        f"{ENV_PREFIX}HTTP_URL": janus_server.http_url,
-        f"{ENV_PREFIX}ADMIN_WS_URL": janus_server.admin_ws_url,
-        f"{ENV_PREFIX}ADMIN_HTTP_URL": janus_server.admin_http_url,
-        f"{ENV_PREFIX}ADMIN_SECRET": janus_server.admin_secret,
+        **endpoints_to_env(janus_server),
         "CI": "true",  # a skipped test is a failure here: every test must really run
     }
     run = subprocess.run(

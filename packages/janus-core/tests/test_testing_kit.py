@@ -10,7 +10,12 @@ import pytest
 
 from janus_webrtc.testing import JanusEndpoints
 from janus_webrtc.testing._jcfg import render
-from janus_webrtc.testing.plugin import ENV_PREFIX, plugin_ids
+from janus_webrtc.testing.plugin import (
+    ENV_PREFIX,
+    endpoints_from_env,
+    endpoints_to_env,
+    plugin_ids,
+)
 from janus_webrtc.testing.server import JanusServer, server_plugins
 
 pytest_plugins = ["pytester"]
@@ -30,14 +35,21 @@ def test_missing(janus_server):
 
 def point_at(monkeypatch: pytest.MonkeyPatch, endpoints: JanusEndpoints) -> None:
     """Make an inner pytest run use the outer test server (no second Janus)."""
-    for name, value in (
-        ("WS_URL", endpoints.ws_url),
-        ("HTTP_URL", endpoints.http_url),
-        ("ADMIN_WS_URL", endpoints.admin_ws_url),
-        ("ADMIN_HTTP_URL", endpoints.admin_http_url),
-        ("ADMIN_SECRET", endpoints.admin_secret),
-    ):
-        monkeypatch.setenv(f"{ENV_PREFIX}{name}", value)
+    for name, value in endpoints_to_env(endpoints).items():
+        monkeypatch.setenv(name, value)
+
+
+def test_endpoints_round_trip_through_the_environment(janus_server: JanusEndpoints) -> None:
+    environ = endpoints_to_env(janus_server)
+    assert all(name.startswith(ENV_PREFIX) for name in environ)
+    back = endpoints_from_env(environ)
+    assert back is not None
+    assert (back.ws_url, back.http_url, back.admin_secret, back.ice_address) == (
+        janus_server.ws_url,
+        janus_server.http_url,
+        janus_server.admin_secret,
+        janus_server.ice_address,
+    )
 
 
 def test_plugin_names_become_ids() -> None:

@@ -101,6 +101,29 @@ def endpoints_from_env(environ: Mapping[str, str]) -> JanusEndpoints | None:
     )
 
 
+def endpoints_to_env(endpoints: JanusEndpoints) -> dict[str, str]:
+    """The ``JANUS_WEBRTC_TEST_*`` variables that name a running server (for a subprocess).
+
+    The inverse of :func:`endpoints_from_env`: a test run in a subprocess (another venv, an
+    inner pytest) given these uses this server instead of starting its own.
+
+    Args:
+        endpoints: The server.
+
+    Returns:
+        The variables, empty values left out.
+    """
+    values = {
+        "WS_URL": endpoints.ws_url,
+        "HTTP_URL": endpoints.http_url,
+        "ADMIN_WS_URL": endpoints.admin_ws_url,
+        "ADMIN_HTTP_URL": endpoints.admin_http_url,
+        "ADMIN_SECRET": endpoints.admin_secret,
+        "ICE_ADDRESS": endpoints.ice_address or "",
+    }
+    return {f"{ENV_PREFIX}{name}": value for name, value in values.items() if value}
+
+
 def _no_janus(message: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
