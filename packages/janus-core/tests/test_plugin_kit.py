@@ -197,3 +197,39 @@ def test_require_insists_on_a_field() -> None:
     assert require(int_or_none(0), "room") == 0  # falsy values are values
     with pytest.raises(ProtocolError, match="Janus sent no usable username of a join"):
         require(str_or_none(7), "username of a join")
+
+
+def test_handle_class_settings_are_checked_when_the_class_is_defined() -> None:
+    with pytest.raises(ValueError, match="is not a plugin id"):
+
+        class NoDot(Handle):
+            plugin_id = "echotest"
+
+    with pytest.raises(TypeError, match="error_class must be a PluginError subclass"):
+
+        class WrongError(Handle):
+            plugin_id = "janus.plugin.echotest"
+            error_class = ValueError  # type: ignore[assignment]
+
+    from janus_webrtc import WebRTCHandle
+
+    with pytest.raises(ValueError, match="hangup_timeout must be a number of seconds"):
+
+        class NoWait(WebRTCHandle):
+            hangup_timeout = 0
+
+    with pytest.raises(ValueError, match="new_call_grace must be a number of seconds"):
+
+        class Negative(WebRTCHandle):
+            new_call_grace = -0.5
+
+    with pytest.raises(TypeError, match="media_rejected_error must be a MediaRejectedError"):
+
+        class WrongMedia(WebRTCHandle):
+            media_rejected_error = KitError  # type: ignore[assignment]
+
+    class Fine(WebRTCHandle):
+        plugin_id = "acme.plugin.custom"
+        new_call_grace = 0
+
+    assert Fine.new_call_grace == 0

@@ -29,7 +29,6 @@ from janus_webrtc import (
     StateError,
     Trickle,
     WebRTCHandle,
-    webrtc_ice,
 )
 from janus_webrtc.media import (
     EchoLatencyProbe,
@@ -38,6 +37,7 @@ from janus_webrtc.media import (
     ToneAudioTrack,
     read_frame_number,
 )
+from janus_webrtc.webrtc import _ice
 from janus_webrtc.webrtc_sdp import candidate_address, media_sections, sdp_candidates
 
 ANSWER_WITH_REJECTED_VIDEO = """v=0
@@ -317,11 +317,11 @@ async def test_candidates_trickled_before_the_remote_description_are_kept(
             }
         )
         assert early in echo.remote_candidates
-        assert len(echo._pending_candidates) == 2
+        assert len(echo._call.pending_candidates) == 2
         echo.add_track(ToneAudioTrack())
         echo.blackhole()
         await echo.negotiate_offer({"audio": True})
-        assert echo._pending_candidates == []  # applied after the answer
+        assert echo._call.pending_candidates == []  # applied after the answer
         await echo.wait_connected(timeout=10)
 
 
@@ -426,7 +426,7 @@ async def test_ice_restart_from_janus_is_followed(
         # aiortc would keep Janus's old credentials, refuse Janus's checks and lose the
         # connection when Janus's consent expires (about 30 s): the new ones must be in use.
         janus_ufrag = _ufrag(restart.jsep.sdp).removeprefix("a=ice-ufrag:")
-        assert [c.remote_username for c in webrtc_ice.ice_connections(pc)] == [janus_ufrag]
+        assert [c.remote_username for c in _ice.ice_connections(pc)] == [janus_ufrag]
         await asyncio.sleep(fast_consent + 1.0)
         assert channel.is_open
         channel.send(json.dumps({"textroom": "list", "transaction": "after-restart"}))
@@ -464,7 +464,7 @@ async def test_answer_puts_local_tracks_on_the_offers_m_lines(
             tone, pattern = ToneAudioTrack(), TestPatternVideoTrack(width=160, height=120)
             echo.add_track(tone)
             echo.add_track(pattern)
-            with pytest.raises(janus_webrtc.webrtc.UnanswerableOfferError) as refused:
+            with pytest.raises(janus_webrtc.UnanswerableOfferError) as refused:
                 await echo.answer(offer)
             assert isinstance(refused.value, ValueError)
             assert refused.value.kinds == ("video",)

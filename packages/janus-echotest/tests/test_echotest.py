@@ -330,7 +330,7 @@ async def test_janus_hangup_closes_the_local_peer_connection(echo: EchoTestHandl
     hangup = echo.wait_for(HangUp, timeout=5)
     closed = echo.wait_for(ConnectionStateChanged, predicate=lambda e: e.state == "closed")
     # Hang up behind the handle's back, as if Janus decided it.
-    await janus_webrtc.Handle.hangup(echo)
+    await echo.janus_hangup()
     await hangup
     await closed
     assert echo.peer_connection is None

@@ -202,6 +202,38 @@ async def test_the_callee_renegotiates_and_the_caller_answers(party: PartyFactor
     await media_flows(alice, bob, audio=alice.counter.frames("audio") + 25, video=0)
 
 
+async def test_restart_media_restarts_ice_and_keeps_the_call(party: PartyFactory) -> None:
+    alice = await party("alice")
+    bob = await party("bob")
+    await connect_call(alice, bob, video=False)
+    await media_flows(alice, bob, video=0)
+    pc = alice.handle.peer_connection
+    assert pc is not None and pc.localDescription is not None
+    before = ice_ufrag(pc.localDescription.sdp)
+    janus_before = ice_ufrag(pc.remoteDescription.sdp)
+    restarted = await alice.handle.restart_media({"bitrate": 256000}, timeout=10)
+    assert restarted.jsep is not None and restarted.jsep.type == "answer"
+    # The same peer connection and call, with new ICE credentials on both ends of this leg.
+    assert alice.handle.peer_connection is pc
+    assert alice.handle.call_state is CallState.IN_CALL
+    assert ice_ufrag(pc.localDescription.sdp) != before
+    assert ice_ufrag(restarted.jsep.sdp) != janus_before
+    await media_flows(
+        alice,
+        bob,
+        audio=max(alice.counter.frames("audio"), bob.counter.frames("audio")) + 50,
+        video=0,
+    )
+    assert alice.handle.connection_state == "connected"
+
+
+def ice_ufrag(sdp: str) -> str:
+    """The first ``a=ice-ufrag`` of an SDP."""
+    return next(
+        line.split(":", 1)[1] for line in sdp.splitlines() if line.startswith("a=ice-ufrag:")
+    )
+
+
 async def test_detaching_mid_call_ends_it_and_frees_the_name(
     party: PartyFactory, janus_handle_factory: HandleFactory
 ) -> None:

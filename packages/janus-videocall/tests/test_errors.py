@@ -152,5 +152,5 @@ async def test_waiting_without_a_call(party: PartyFactory) -> None:
         await alice.handle.wait_incoming_call(timeout=0.2)
     assert await alice.handle.wait_hangup(timeout=1) is None
     await alice.handle.hangup()  # nothing to hang up: harmless
-    with pytest.raises(NotImplementedError):
-        await alice.handle.restart_media({"request": "set"})
+    with pytest.raises(janus_webrtc.StateError, match="restart the media"):
+        await alice.handle.restart_media()

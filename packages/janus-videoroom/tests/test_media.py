@@ -40,7 +40,7 @@ from janus_videoroom import (
     VideoRoomPublisher,
     VideoRoomSubscriber,
 )
-from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
+from janus_webrtc.media import FrameCounter, TestPatternVideoTrack, ToneAudioTrack
 from janus_webrtc.testing import HandleFactory, JanusEndpoints
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
@@ -64,7 +64,6 @@ async def assert_flowing(frames: MidFrames, mid: str, count: int, timeout: float
 async def test_one_subscription_receives_two_publishers(
     janus_session: janus_webrtc.Session,
     room: int,
-    mid_frames: MidFrames,
     janus_media_ice: str,
     janus_handle_factory: HandleFactory,
 ) -> None:
@@ -74,7 +73,7 @@ async def test_one_subscription_receives_two_publishers(
     )
     assert {p.id for p in bob.publishers} == {joined_a.id}
     sub = await janus_handle_factory(VideoRoomSubscriber)
-    mid_frames.watch(sub)
+    counter = sub.record_to(FrameCounter())  # typed FrameCounter: counts per mid too
     attached = await sub.join(room, streams=[joined_a.id, joined_b.id])
     assert attached.jsep is not None and attached.jsep.type == "offer"
     assert [(s.type, s.feed_display) for s in attached.streams] == [
@@ -91,10 +90,13 @@ async def test_one_subscription_receives_two_publishers(
         assert feed is not None
         (audio,) = sub.mids_of(feed, "audio")
         (video,) = sub.mids_of(feed, "video")
-        await mid_frames.wait(audio, 40)
-        await mid_frames.wait(video, 20)
-        assert mid_frames.sizes[video] == size  # each m-line carries its own publisher
+        await counter.wait_frames("audio", 40, mid=audio)
+        figures = await counter.wait_frames("video", 20, mid=video)
+        assert (figures.width, figures.height) == size  # each m-line carries its publisher
         assert sub.feed_of(video) == feed
+    assert set(counter.mids) == {s.mid for s in attached.streams}
+    video_mids = [s.mid for s in attached.streams if s.type == "video" and s.mid is not None]
+    assert counter.frames("video") == sum(counter.frames("video", mid=m) for m in video_mids)
 
 
 async def test_unsubscribe_then_subscribe_again_renegotiates(
@@ -121,8 +123,10 @@ async def test_unsubscribe_then_subscribe_again_renegotiates(
     await assert_stopped(mid_frames, video_b)
     await assert_flowing(mid_frames, video_a, 15)
 
+    published = sub.wait_for(Updated, timeout=10)  # made before: sees the answer as an event
     updated = await sub.subscribe_streams([SubscribeStream(feed=joined_b.id)])
     assert isinstance(updated, Updated)
+    assert await published is updated
     (video_b,) = sub.mids_of(joined_b.id, "video")
     (audio_b,) = sub.mids_of(joined_b.id, "audio")
     await assert_flowing(mid_frames, video_b, 15)
@@ -268,8 +272,11 @@ async def test_moderate_mutes_a_stream(
     await sub.join(room, streams=[joined.id])
     audio, video = sub.mids_of(joined.id, "audio")[0], sub.mids_of(joined.id, "video")[0]
     await mid_frames.wait(video, 10)
-    publisher_video = next(s.feed_mid for s in sub.streams if s.mid == video)
-    assert publisher_video is not None
+    # The publisher knows its own streams' mids: the subscriber's feed_mid agrees.
+    (publisher_video,) = alice.mids("video")
+    assert publisher_video == next(s.feed_mid for s in sub.streams if s.mid == video)
+    assert {s.type for s in alice.streams} == {"audio", "video"}
+    assert alice.mids() == tuple(s.mid for s in alice.streams)
 
     moderated = alice.wait_for(Moderation, timeout=5)
     await admin.moderate(room, joined.id, publisher_video, mute=True, secret=secret)

@@ -24,7 +24,10 @@ from .errors import (
     HandleNotFoundError,
     JanusError,
     JanusTimeoutError,
+    MediaRejectedError,
+    PeerConnectionError,
     PluginError,
+    PluginLoadError,
     PluginNotFoundError,
     ProtocolError,
     ServerError,
@@ -32,6 +35,7 @@ from .errors import (
     StateError,
     TransportClosedError,
     TransportError,
+    UnanswerableOfferError,
     UnauthorizedError,
 )
 from .events import EventQueue, EventWaiter
@@ -59,9 +63,7 @@ from .session import Session, SessionState
 # pytest plugin and janusctl start fast and small.
 _LAZY = {
     "media": "",
-    "MediaRejectedError": ".webrtc",
     "MediaSink": ".webrtc",
-    "PeerConnectionError": ".webrtc",
     "WebRTCHandle": ".webrtc",
     "DataChannel": ".webrtc_channels",
     "ConnectionStateChanged": ".webrtc_events",
@@ -78,7 +80,7 @@ _LAZY = {
 
 if _typing.TYPE_CHECKING:
     from . import media
-    from .webrtc import MediaRejectedError, MediaSink, PeerConnectionError, WebRTCHandle
+    from .webrtc import MediaSink, WebRTCHandle
     from .webrtc_channels import DataChannel
     from .webrtc_events import (
         ConnectionStateChanged,
@@ -140,6 +142,7 @@ __all__ = [
     "PeerConnectionError",
     "PluginError",
     "PluginEvent",
+    "PluginLoadError",
     "PluginNotFoundError",
     "PluginResponse",
     "ProtocolError",
@@ -158,6 +161,7 @@ __all__ = [
     "TransportError",
     "TransportStats",
     "Trickle",
+    "UnanswerableOfferError",
     "UnauthorizedError",
     "UnknownEvent",
     "WebRTCHandle",

@@ -14,10 +14,18 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     │   ├── HandleNotFoundError        459
     │   └── PluginNotFoundError        460
     ├── PluginError                    the plugin answered with ``error_code``/``error``
+    │   ├── MediaRejectedError         it answered, but rejected offered media (port 0)
     │   └── (one base per plugin package, such as ``VideoRoomError``, and a subclass per
     │        declared code, such as ``NoSuchRoomError``; see :class:`PluginError`)
+    ├── PeerConnectionError            the local peer connection failed or closed
+    ├── UnanswerableOfferError (+ ValueError)
+    │                                  an offer of Janus cannot carry the local tracks
+    ├── PluginLoadError                the plugin package for a plugin failed to load
     ├── StateError                     the object is closed, detached or not ready
     └── ProtocolError                  Janus sent something this library cannot read
+
+Plugin packages' media errors inherit both their plugin's error and
+:class:`MediaRejectedError` (``VideoRoomMediaRejectedError``).
 
 Plugin packages subclass :class:`PluginError` (for example ``VideoRoomError``) so that
 ``except PluginError`` catches every plugin's errors, and declare one subclass per error code
@@ -30,14 +38,20 @@ No exception message contains an API secret, a token or an admin secret.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .webrtc_sdp import MediaSection
 
 __all__ = [
     "ConnectError",
     "HandleNotFoundError",
     "JanusError",
     "JanusTimeoutError",
+    "MediaRejectedError",
+    "PeerConnectionError",
     "PluginError",
+    "PluginLoadError",
     "PluginNotFoundError",
     "ProtocolError",
     "ServerError",
@@ -45,6 +59,7 @@ __all__ = [
     "StateError",
     "TransportClosedError",
     "TransportError",
+    "UnanswerableOfferError",
     "UnauthorizedError",
     "server_error",
 ]
@@ -193,6 +208,68 @@ class PluginError(JanusError):
     def declared_codes(cls) -> dict[int, type[PluginError]]:
         """Return the codes declared under this class and the class each one builds."""
         return dict(cls._by_code)
+
+
+class MediaRejectedError(PluginError):
+    """The plugin answered, but rejected media this client offered (``m=`` port 0).
+
+    Janus does this instead of answering with an error, for example when asked for a codec
+    the offer does not contain (EchoTest ``videocodec``). The negotiation is undone: the local
+    peer connection is closed and Janus is told to hang up.
+
+    Attributes:
+        rejected: The rejected media sections of Janus's answer.
+    """
+
+    def __init__(
+        self, error: str, *, plugin: str = "", rejected: tuple[MediaSection, ...] = ()
+    ) -> None:
+        super().__init__(None, error, plugin=plugin)
+        self.rejected = rejected
+
+
+class PeerConnectionError(JanusError):
+    """The local peer connection failed (ICE or DTLS), or closed while being waited for."""
+
+
+class UnanswerableOfferError(JanusError, ValueError):
+    """An offer from Janus has no m-line for a local track this handle would send.
+
+    Raised by :meth:`WebRTCHandle.answer <janus_webrtc.WebRTCHandle.answer>` before anything is
+    applied (the offer can still be answered once the track is removed). Also a
+    ``ValueError``: the tracks do not fit the offer.
+
+    Attributes:
+        kinds: The kinds (``"audio"``, ``"video"``) the offer has too few m-lines for.
+    """
+
+    def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kinds = kinds
+
+
+class PluginLoadError(JanusError):
+    """The installed plugin package for a plugin could not be loaded, so it cannot be attached.
+
+    Raised by ``Session.attach()`` instead of silently giving a generic ``Handle``; the
+    original exception is the ``__cause__``.
+
+    Attributes:
+        plugin_id: The plugin that was being attached.
+        entry_point: The entry point that failed (the plugin's short name).
+        distribution: The distribution that declared it (``""`` if unknown).
+        reason: What went wrong (``"ModuleNotFoundError: No module named 'aiortc'"``).
+    """
+
+    def __init__(self, plugin_id: str, entry_point: str, distribution: str, reason: str) -> None:
+        self.plugin_id = plugin_id
+        self.entry_point = entry_point
+        self.distribution = distribution
+        self.reason = reason
+        package = distribution or f"the package of entry point {entry_point!r}"
+        super().__init__(
+            f"cannot attach to {plugin_id}: the plugin package {package} failed to load ({reason})"
+        )
 
 
 class StateError(JanusError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, final, overload
 
 from . import protocol
 from .errors import HandleNotFoundError, PluginError, SessionNotFoundError, StateError
@@ -45,6 +45,28 @@ class Handle:
 
     plugin_id: ClassVar[str] = ""
     error_class: ClassVar[type[PluginError]] = PluginError
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Check a plugin package's class settings when the class is defined, not at attach.
+
+        Raises:
+            TypeError: ``plugin_id`` is not a string, or ``error_class`` not a ``PluginError``
+                subclass.
+            ValueError: ``plugin_id`` has spaces or no dot (``"janus.plugin.echotest"``).
+        """
+        super().__init_subclass__(**kwargs)
+        if not isinstance(cls.plugin_id, str):
+            raise TypeError(f"{cls.__name__}.plugin_id must be a str, not {cls.plugin_id!r}")
+        if cls.plugin_id and ("." not in cls.plugin_id or cls.plugin_id != cls.plugin_id.strip()):
+            raise ValueError(
+                f"{cls.__name__}.plugin_id {cls.plugin_id!r} is not a plugin id "
+                "such as 'janus.plugin.echotest'"
+            )
+        error_class: object = cls.error_class
+        if not (isinstance(error_class, type) and issubclass(error_class, PluginError)):
+            raise TypeError(
+                f"{cls.__name__}.error_class must be a PluginError subclass, not {error_class!r}"
+            )
 
     def __init__(
         self, session: Session, handle_id: int, plugin: str, *, opaque_id: str | None = None
@@ -186,7 +208,23 @@ class Handle:
             )
 
     async def hangup(self, *, timeout: float | None = None) -> None:
-        """Ask Janus to close this handle's PeerConnection; the handle stays attached."""
+        """Ask Janus to close this handle's PeerConnection; the handle stays attached.
+
+        Plugin handles may override it with what hanging up means to their plugin (VideoCall
+        sends its own ``hangup`` request); :meth:`janus_hangup` stays Janus's core request.
+        """
+        await self.janus_hangup(timeout=timeout)
+
+    @final
+    async def janus_hangup(self, *, timeout: float | None = None) -> None:
+        """Send Janus's core ``hangup`` request: close this handle's PeerConnection on Janus.
+
+        Final, so that it means the same on every handle class: the core and plugin packages
+        call it where they need exactly this request, whatever :meth:`hangup` does.
+
+        Raises:
+            StateError: The handle is detached.
+        """
         self._check_attached("hang up")
         await self._request("hangup", timeout=timeout)
 
@@ -229,11 +267,21 @@ class Handle:
         """
         return self._events.backlog
 
-    def subscribe(self, *types: type[Event]) -> EventQueue:
-        """Return a private queue of later events (of ``types``, if given); see :meth:`events`."""
+    @overload
+    def subscribe(self) -> EventQueue[Event]: ...
+
+    @overload
+    def subscribe(self, type_: type[E], /, *types: type[E]) -> EventQueue[E]: ...
+
+    def subscribe(self, *types: type[Event]) -> EventQueue[Any]:
+        """Return a private queue of later events (of ``types``, if given); see :meth:`events`.
+
+        The queue is typed by what it yields: ``subscribe(Joined)`` is an
+        ``EventQueue[Joined]``; with several types, their nearest common base.
+        """
         return self._events.subscribe(*types)
 
-    def unsubscribe(self, queue: EventQueue) -> None:
+    def unsubscribe(self, queue: EventQueue[Any]) -> None:
         """Stop a queue made by :meth:`subscribe`."""
         self._events.unsubscribe(queue)
 

@@ -28,7 +28,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from janus_webrtc import (
     DataChannel,
@@ -77,6 +77,8 @@ logger.addHandler(logging.NullHandler())
 
 DATA_CHANNEL_LABEL = "JanusDataChannel"
 """The label of the data channel the plugin talks on (Janus's default label)."""
+
+E = TypeVar("E", bound=Event)
 
 Via = Literal["api", "data"]
 """Where a management request goes: ``"api"`` (the Janus API, no PeerConnection needed) or
@@ -142,7 +144,7 @@ class TextRoomHandle(WebRTCHandle):
         self._pending: dict[str, _Pending] = {}
         self._joining: dict[RoomId, _Pending] = {}
         self._rooms: dict[RoomId, str] = {}
-        self._room_queues: dict[RoomId, set[EventQueue]] = {}
+        self._room_queues: dict[RoomId, set[EventQueue[Any]]] = {}
         self._queue_size = session.connection.event_queue_size
         self._transaction_prefix = f"tr-{secrets.token_hex(4)}-"
         self._transactions = itertools.count(1)
@@ -646,7 +648,15 @@ class TextRoomHandle(WebRTCHandle):
 
     # -- events -------------------------------------------------------------------------------
 
-    def subscribe(self, *types: type[Event], room: RoomId | None = None) -> EventQueue:
+    @overload
+    def subscribe(self, *, room: RoomId | None = None) -> EventQueue[Event]: ...
+
+    @overload
+    def subscribe(
+        self, type_: type[E], /, *types: type[E], room: RoomId | None = None
+    ) -> EventQueue[E]: ...
+
+    def subscribe(self, *types: type[Event], room: RoomId | None = None) -> EventQueue[Any]:
         """Return a private, bounded queue of later events (of ``types``, if given).
 
         Args:
@@ -659,14 +669,16 @@ class TextRoomHandle(WebRTCHandle):
         """
         if room is None:
             return super().subscribe(*types)
-        queue = EventQueue(self._queue_size, types or (TextRoomEvent,), owner=f"{self!r} {room}")
+        queue: EventQueue[Any] = EventQueue(
+            self._queue_size, types or (TextRoomEvent,), owner=f"{self!r} {room}"
+        )
         if self.detached:
             queue.close()
         else:
             self._room_queues.setdefault(room, set()).add(queue)
         return queue
 
-    def unsubscribe(self, queue: EventQueue) -> None:
+    def unsubscribe(self, queue: EventQueue[Any]) -> None:
         """Stop a queue made by :meth:`subscribe`."""
         for queues in self._room_queues.values():
             queues.discard(queue)

@@ -418,14 +418,21 @@ class VideoCallHandle(WebRTCHandle):
             StateError: There is no call up.
             JanusTimeoutError: The other side did not answer in time.
         """
-        self._check_attached("renegotiate")
+        self._check_in_call("renegotiate")
+        body = request_body(
+            "set", audio=audio, video=video, bitrate=bitrate, record=record, filename=filename
+        )
+        return await self._renegotiate(body, timeout)
+
+    def _check_in_call(self, action: str) -> None:
+        self._check_attached(action)
         if self._call_state is not CallState.IN_CALL:
             raise StateError(
-                f"cannot renegotiate: handle {self.id} is {self._call_state.value}, not in a call"
+                f"cannot {action}: handle {self.id} is {self._call_state.value}, not in a call"
             )
-        body = request_body("set", audio=audio, video=video, bitrate=bitrate, record=record)
-        if filename is not None:
-            body["filename"] = filename
+
+    async def _renegotiate(self, body: Mapping[str, Any], timeout: float | None) -> Updated:
+        """Send ``body`` (a ``set``) with a new offer; apply the other side's answer."""
         answered = self.wait_for(
             Updated,
             predicate=lambda e: e.jsep is not None and e.jsep.type == "answer",
@@ -498,16 +505,35 @@ class VideoCallHandle(WebRTCHandle):
         return parse_list(await self.send(request_body("list"), timeout=timeout))
 
     async def restart_media(
-        self, body: Mapping[str, Any], *, timeout: float | None = None
+        self, body: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> PluginResponse:
-        """Not supported by the VideoCall plugin: hang up and call again instead.
+        """Restart the call's media path without ending the call: an ICE restart over ``set``.
+
+        Hanging up the media would end a VideoCall call (the plugin then hangs up both
+        sides), so the base class's hang-up-and-offer-again cannot be used. Instead this side
+        takes new ICE credentials, sends them in a ``set`` with a new offer (Janus restarts
+        its ICE agent for this side), applies the answer the other side sends back (its
+        handle answers by itself), and nominates the pair in use again. Local tracks, the
+        other side and the call stay.
+
+        Args:
+            body: More ``set`` options sent with the offer (such as ``{"bitrate": 128000}``).
+            timeout: Seconds to wait for the plugin, then for the other side's answer.
+
+        Returns:
+            The other side's answer, as the plugin relayed it (an ``update``).
 
         Raises:
-            NotImplementedError: Always.
+            StateError: There is no call up.
+            PeerConnectionError: The restart failed.
+            JanusTimeoutError: The other side did not answer in time.
         """
-        raise NotImplementedError(
-            "a VideoCall call cannot restart its media: hang up and call again"
-        )
+        self._check_in_call("restart the media")
+        async with self._negotiation_lock:
+            pc = self._prepare_ice_restart()
+            update = await self._renegotiate({**(body or {}), "request": "set"}, timeout)
+            await self._finish_ice_restart(pc)
+        return PluginResponse(plugin=update.plugin, data=update.data, jsep=update.jsep)
 
     # -- events ---------------------------------------------------------------------------
 
@@ -660,7 +686,7 @@ class VideoCallHandle(WebRTCHandle):
 
     async def _drop_call_media(self) -> None:
         try:
-            await WebRTCHandle.hangup(self)
+            await self.hangup_media(reason="the call ended")
         except JanusError as exc:
             logger.debug("handle %d: hanging up the media: %s", self.id, exc)
         self._janus_media = False

@@ -51,6 +51,7 @@ from .messages import (
     Paused,
     Publisher,
     Publishers,
+    PublisherStream,
     RoomDestroyed,
     Started,
     SubscriptionStream,
@@ -138,6 +139,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         self._participant_id: ParticipantId | None = None
         self._private_id: int | None = None
         self._publishers: dict[ParticipantId, Publisher] = {}
+        self._streams: tuple[PublisherStream, ...] = ()
 
     @property
     def room(self) -> RoomId | None:
@@ -159,14 +161,35 @@ class VideoRoomPublisher(_VideoRoomMedia):
         """The room's other active publishers, as last announced."""
         return tuple(self._publishers.values())
 
+    @property
+    def streams(self) -> tuple[PublisherStream, ...]:
+        """This publisher's own streams, with their mids, as Janus last configured them.
+
+        Filled by :meth:`publish` and :meth:`configure` (and their ``configured`` events);
+        empty before publishing and after :meth:`unpublish` or :meth:`leave`.
+        """
+        return self._streams
+
+    def mids(self, kind: str | None = None) -> tuple[str, ...]:
+        """The mids of this publisher's own streams (of one kind, ``"audio"``/``"video"``)."""
+        return tuple(s.mid for s in self._streams if s.mid is not None and kind in (None, s.type))
+
     def _joined(self, joined: Joined, room: RoomId) -> None:
         self._room = joined.room if joined.room is not None else room
         self._participant_id = joined.id
         self._private_id = joined.private_id
         self._publishers = {p.id: p for p in joined.publishers}
 
+    def _own_streams(self, configured: Configured) -> None:
+        if configured.streams:
+            self._streams = configured.streams
+
     def _event_received(self, event: Event) -> None:
         super()._event_received(event)
+        if isinstance(event, Configured):
+            self._own_streams(event)
+        elif isinstance(event, Unpublished) and event.id in (None, self._participant_id):
+            self._streams = ()
         if isinstance(event, Publishers):
             for publisher in event.publishers:
                 self._publishers[publisher.id] = publisher
@@ -174,6 +197,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             self._publishers.pop(event.id, None)
         elif isinstance(event, RoomDestroyed | KickedOut):
             self._publishers.clear()
+            self._streams = ()
             self._room = None
 
     async def join(
@@ -320,6 +344,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         else:
             response = await self.negotiate_offer(body, timeout=timeout)
         configured: Configured = expect(parse_response(response), Configured, "publish")
+        self._own_streams(configured)
         return configured
 
     async def configure(
@@ -378,6 +403,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         else:
             response = await self.send(body, timeout=timeout)
         configured: Configured = expect(parse_response(response), Configured, "configure")
+        self._own_streams(configured)
         return configured
 
     async def unpublish(self, *, timeout: float | None = None) -> None:
@@ -389,6 +415,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             NotPublishedError: Not publishing.
         """
         await self._send_closing_media(request_body("unpublish"), timeout)
+        self._streams = ()
 
     async def leave(self, *, timeout: float | None = None) -> None:
         """Leave the room (``leave``), unpublishing first when publishing.
@@ -406,6 +433,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         await self.send(request_body("leave"), timeout=timeout)
         self._room = None
         self._publishers.clear()
+        self._streams = ()
 
 
 class VideoRoomSubscriber(_VideoRoomMedia):
@@ -614,7 +642,8 @@ class VideoRoomSubscriber(_VideoRoomMedia):
             :class:`~janus_videoroom.messages.Updated` (the offer was answered), or
             :class:`~janus_videoroom.messages.Updating` when Janus queued the change behind a
             negotiation in progress (its offer is answered when it comes, see
-            :attr:`auto_answer`).
+            :attr:`auto_answer`). The result is also published as an event on this handle,
+            so ``wait_for(Updated)`` works the same whichever way Janus answered.
         """
         return await self.update(subscribe=streams, timeout=timeout)
 
@@ -659,8 +688,12 @@ class VideoRoomSubscriber(_VideoRoomMedia):
         response = await self.send(request_body(request, **fields), timeout=timeout)
         event = parse_response(response)
         if isinstance(event, Updating):
+            self._publish(event)
             return event
         updated: Updated = await self._negotiated(response, Updated, request)
+        # The same result as an event, as when Janus sends it later (after an Updating): a
+        # wait_for(Updated) made before the request sees it either way.
+        self._publish(updated)
         return updated
 
     @staticmethod

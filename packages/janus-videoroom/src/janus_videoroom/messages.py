@@ -617,7 +617,15 @@ class Moderation(VideoRoomEvent):
 
 @dataclass(frozen=True, slots=True)
 class Configured(VideoRoomEvent):
-    """A ``publish``/``configure`` was applied (``configured``); ``jsep`` holds any SDP."""
+    """A ``publish``/``configure`` was applied (``configured``); ``jsep`` holds any SDP.
+
+    Attributes:
+        streams: This publisher's own streams as Janus now has them, with their mids (what
+            ``configure(streams=...)``, ``moderate`` and ``ForwardStream`` take); empty when
+            Janus sent none (a subscriber's ``configure``).
+    """
+
+    streams: tuple[PublisherStream, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -826,7 +834,10 @@ def _parse_plain_event(data: Mapping[str, Any], common: dict[str, Any]) -> Video
             muted=data["moderation"] == "muted",
         )
     if "configured" in data:
-        return Configured(**common)
+        return Configured(
+            **common,
+            streams=tuple(PublisherStream.from_wire(s) for s in mappings(data.get("streams"))),
+        )
     if "started" in data:
         return Started(**common)
     if "paused" in data:
