@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
+pytestmark = [
+    pytest.mark.janus,
+    pytest.mark.requires_plugin("audiobridge"),
+    pytest.mark.usefixtures("janus_media_ice"),
+]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

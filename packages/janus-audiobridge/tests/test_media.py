@@ -37,7 +37,11 @@ from janus_webrtc.testing.rtp import (
     write_opus_tone,
 )
 
-pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
+pytestmark = [
+    pytest.mark.janus,
+    pytest.mark.requires_plugin("audiobridge"),
+    pytest.mark.usefixtures("janus_media_ice"),
+]
 
 ALICE, BOB, FILE, PLAIN = 440.0, 880.0, 660.0, 1100.0
 

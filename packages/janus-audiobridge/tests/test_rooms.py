@@ -28,7 +28,7 @@ from janus_audiobridge import (
 )
 from janus_webrtc.testing import HandleFactory
 
-pytestmark = pytest.mark.janus
+pytestmark = [pytest.mark.janus, pytest.mark.requires_plugin("audiobridge")]
 
 
 async def test_attach_by_name_gives_the_audiobridge_handle(

@@ -11,7 +11,11 @@ import pytest
 
 from janus_webrtc.testing.rtp import mono_samples, tone_strength
 
-pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
+pytestmark = [
+    pytest.mark.janus,
+    pytest.mark.requires_plugin("streaming"),
+    pytest.mark.usefixtures("janus_media_ice"),
+]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

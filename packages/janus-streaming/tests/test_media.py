@@ -28,7 +28,11 @@ from janus_webrtc import ConnectionStateChanged, StateError
 from janus_webrtc.testing import HandleFactory
 from janus_webrtc.testing.rtp import write_opus_tone
 
-pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
+pytestmark = [
+    pytest.mark.janus,
+    pytest.mark.requires_plugin("streaming"),
+    pytest.mark.usefixtures("janus_media_ice"),
+]
 
 SETTLE = 0.8
 """Seconds for frames already in flight (and decoding) to arrive after a change."""

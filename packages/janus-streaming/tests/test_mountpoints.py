@@ -23,7 +23,7 @@ from janus_webrtc import StateError
 from janus_webrtc.testing import HandleFactory
 from janus_webrtc.testing.rtp import write_opus_tone
 
-pytestmark = pytest.mark.janus
+pytestmark = [pytest.mark.janus, pytest.mark.requires_plugin("streaming")]
 
 
 async def test_attach_by_name_gives_the_streaming_handle(
