@@ -15,6 +15,7 @@ from janus_streaming import (
     Configured,
     Kicked,
     MetadataEdited,
+    MountpointCreated,
     Pausing,
     Preparing,
     Started,
@@ -146,6 +147,19 @@ async def test_pause_stops_frames_and_start_resumes(
     await frames.wait("a", 25)
 
 
+async def watching(
+    factory: HandleFactory, created: MountpointCreated, *readers: MidFrames
+) -> list[StreamingHandle]:
+    """One viewer per reader, each watching ``created`` and decoding its video."""
+    handles = []
+    for reader in readers:
+        handle = await viewer(factory, reader)
+        await handle.watch(created.id)
+        await reader.wait("v1", 5)
+        handles.append(handle)
+    return handles
+
+
 async def test_kick_all_ends_the_watchers_and_they_can_watch_again(
     janus_handle_factory: HandleFactory,
     mountpoints: Mountpoints,
@@ -153,13 +167,7 @@ async def test_kick_all_ends_the_watchers_and_they_can_watch_again(
     frames2: MidFrames,
 ) -> None:
     created = await mountpoints.fed(tone=None)
-    handles = [
-        await viewer(janus_handle_factory, frames),
-        await viewer(janus_handle_factory, frames2),
-    ]
-    for handle, reader in zip(handles, (frames, frames2), strict=True):
-        await handle.watch(created.id)
-        await reader.wait("v1", 5)
+    handles = await watching(janus_handle_factory, created, frames, frames2)
     kicked = [h.wait_for(Kicked, timeout=10) for h in handles]
     closed = [
         h.wait_for(ConnectionStateChanged, predicate=lambda e: e.state == "closed") for h in handles
@@ -181,13 +189,7 @@ async def test_destroy_ends_every_watcher_with_stopped(
     frames2: MidFrames,
 ) -> None:
     created = await mountpoints.fed(tone=None)
-    handles = [
-        await viewer(janus_handle_factory, frames),
-        await viewer(janus_handle_factory, frames2),
-    ]
-    for handle, reader in zip(handles, (frames, frames2), strict=True):
-        await handle.watch(created.id)
-        await reader.wait("v1", 5)
+    handles = await watching(janus_handle_factory, created, frames, frames2)
     edited = [h.wait_for(MetadataEdited, timeout=10) for h in handles]
     await mountpoints.admin.edit_mountpoint(
         created.id, secret=mountpoints.secret, new_metadata="now", edited_event=True

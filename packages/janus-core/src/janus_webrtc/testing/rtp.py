@@ -19,6 +19,7 @@ Only 127.0.0.0/8 addresses are accepted: no packet leaves the machine::
 
 from __future__ import annotations
 
+import abc
 import array
 import asyncio
 import collections
@@ -123,7 +124,31 @@ class _Protocol(asyncio.DatagramProtocol):
             self.on_packet(data)
 
 
-class RtpSource:
+class _Endpoint(abc.ABC):
+    """A socket user that starts and stops; ``async with`` starts it and stops it after."""
+
+    @abc.abstractmethod
+    async def start(self) -> None:
+        """Open the socket and start."""
+
+    @abc.abstractmethod
+    async def stop(self) -> None:
+        """Stop and close the socket (idempotent)."""
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+class RtpSource(_Endpoint):
     """Sends a track's frames, encoded, as RTP packets to a UDP port on loopback.
 
     Args:
@@ -229,18 +254,6 @@ class RtpSource:
             lambda: self.packets_sent >= count, timeout, f"{count} packets sent"
         )
 
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
     async def _run(self) -> None:
         encoder = get_encoder(self._params)
         video = self.track.kind == "video"
@@ -291,7 +304,7 @@ class RtpSource:
             self._waiters.notify()
 
 
-class RtpReceiver:
+class RtpReceiver(_Endpoint):
     """Receives RTP on a loopback UDP port; decodes it when given a codec.
 
     Args:
@@ -389,18 +402,6 @@ class RtpReceiver:
         await self._waiters.wait(
             lambda: self.frames_decoded >= count, timeout, f"{count} decoded frames"
         )
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     def _received(self, data: bytes) -> None:
         try:
