@@ -86,6 +86,20 @@ async def test_three_participants_hear_the_others_and_not_themselves(
     await bob_ear.wait_hearing(ALICE, heard=False)
 
 
+async def test_janus_can_offer_instead(
+    janus_handle_factory: HandleFactory, rooms: Rooms, ears: EarMaker
+) -> None:
+    room = await rooms.create(sampling_rate=48000)
+    await participant(janus_handle_factory, ears(), room, frequency=ALICE, display="a")
+    ear = ears()
+    bob = await participant(
+        janus_handle_factory, ear, room, frequency=BOB, display="b", generate_offer=True
+    )
+    assert bob.peer_connection is not None
+    assert bob.peer_connection.remoteDescription.type == "offer"  # Janus offered
+    await ear.wait_hearing(ALICE)
+
+
 async def test_play_file_is_heard_by_all(
     janus_handle_factory: HandleFactory, rooms: Rooms, ears: EarMaker, secret: str, tmp_path: Path
 ) -> None:

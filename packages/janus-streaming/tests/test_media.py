@@ -7,6 +7,7 @@ import gc
 import os
 import weakref
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -204,11 +205,16 @@ async def test_destroy_ends_every_watcher_with_stopped(
     assert all(h.watching is None for h in handles)
 
 
-async def test_live_file_mountpoint_is_heard(
-    janus_handle_factory: HandleFactory, admin: StreamingHandle, frames: MidFrames, tmp_path: Path
+@pytest.mark.parametrize("mode", ["live", "ondemand"])
+async def test_file_mountpoint_is_heard(
+    janus_handle_factory: HandleFactory,
+    admin: StreamingHandle,
+    frames: MidFrames,
+    tmp_path: Path,
+    mode: Literal["live", "ondemand"],
 ) -> None:
     path = write_opus_tone(tmp_path / "a.opus", frequency=660, seconds=2.0)
-    created = await admin.create_file_mountpoint(str(path), mode="live")
+    created = await admin.create_file_mountpoint(str(path), mode=mode)
     try:
         handle = await viewer(janus_handle_factory, frames)
         await handle.watch(created.id)

@@ -683,6 +683,7 @@ class AudioBridgeHandle(WebRTCHandle):
         record: bool | None = None,
         filename: str | None = None,
         rtp: RtpParticipant | None = None,
+        generate_offer: bool = False,
         timeout: float | None = None,
     ) -> Joined:
         """Join a room (``join``), offering the local audio track if there is one.
@@ -714,6 +715,9 @@ class AudioBridgeHandle(WebRTCHandle):
             record: Record this participant to a ``.mjr`` file.
             filename: Base name of that recording.
             rtp: Join as a plain-RTP participant (rooms with ``allow_rtp_participants``).
+            generate_offer: Let Janus offer (reversed roles, as for cascading mixers): the
+                handle answers Janus's offer with a ``configure``. Renegotiations must then
+                keep that pattern.
             timeout: Seconds to wait for Janus.
 
         Returns:
@@ -749,14 +753,19 @@ class AudioBridgeHandle(WebRTCHandle):
             record=record,
             filename=filename,
             rtp=rtp.to_wire() if rtp is not None else None,
+            generate_offer=True if generate_offer else None,
         )
-        if rtp is not None:
+        if rtp is not None or generate_offer:
             response = await self.send(body, timeout=timeout)
         else:
             response = await self._negotiated(body, timeout)
         joined = expect(parse_response(response), Joined, "join")
         self._room = joined.room if joined.room is not None else room
         self._participant_id = joined.id
+        if generate_offer:
+            offer = require(joined.jsep, "offer in the answer to a 'join' with generate_offer")
+            configured = await self.accept_offer(offer, request_body("configure"), timeout=timeout)
+            expect(parse_response(configured), Configured, "configure")
         return joined
 
     async def configure(
