@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from janus_webrtc import (
+    ConnectionStateChanged,
     Event,
     HangUp,
     JanusTimeoutError,
@@ -887,20 +888,25 @@ class AudioBridgeHandle(WebRTCHandle):
         or ICE failing. Waits until the local PeerConnection is closed too; the handle can
         :meth:`join` again.
         """
+        # Janus answers, then hangs up; the handle closes its peer connection on that hangup.
+        closed = self.wait_for(
+            ConnectionStateChanged,
+            predicate=lambda e: e.state == "closed" and self.peer_connection is None,
+            timeout=self.hangup_timeout,
+        )
         had_media = self.peer_connection is not None
-        hung_up = self.wait_for(HangUp, timeout=self.hangup_timeout)
         try:
             response = await self.send(request_body("hangup"), timeout=timeout)
         except BaseException:
-            hung_up.cancel()
+            closed.cancel()
             raise
-        if had_media:
+        if had_media and self.peer_connection is not None:
             try:
-                await hung_up
+                await closed
             except JanusTimeoutError:
                 logger.debug("handle %d: no hangup from Janus in time; hanging up", self.id)
                 with contextlib.suppress(JanusTimeoutError):
                     await self.hangup(timeout=timeout)
         else:
-            hung_up.cancel()
+            closed.cancel()
         return expect(parse_response(response), HangingUp, "hangup")
