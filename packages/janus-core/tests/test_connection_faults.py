@@ -17,7 +17,10 @@ from janus_webrtc import (
     Detached,
     HangUp,
     JanusTimeoutError,
+    OutcomeUnknownError,
     PluginError,
+    SessionLost,
+    SessionLostError,
     SessionTimeout,
     StateError,
     TransportClosedError,
@@ -158,12 +161,16 @@ async def test_a_lost_transport_fails_pending_requests_and_closes_everything() -
     events = asyncio.create_task(_collect(handle))
     await asyncio.sleep(0.01)
     transport.drop(TransportClosedError("gone"))
-    with pytest.raises(TransportClosedError):
+    with pytest.raises(OutcomeUnknownError, match="may or may not"):
         await pending
-    assert await asyncio.wait_for(events, 1) == []
+    # the loss is reported, with its reason, before the iterator ends
+    assert await asyncio.wait_for(events, 1) == [
+        SessionLost("the connection to Janus was lost: gone")
+    ]
     await asyncio.sleep(0)
     assert conn.closed and session.closed and handle.detached
-    with pytest.raises(StateError, match="detached"):
+    assert session.lost_reason == "the connection to Janus was lost: gone"
+    with pytest.raises(SessionLostError, match="lost: the connection to Janus was lost: gone"):
         await handle.send({})
     with pytest.raises(StateError, match="closed"):
         await conn.create_session()
@@ -214,14 +221,16 @@ async def test_session_timeout_closes_the_session_and_its_handles() -> None:
     conn, handle = await open_handle(transport)
     session = handle.session
     timeouts: list[janus_webrtc.Event] = []
-    session.on(timeouts.append, SessionTimeout)
+    session.on(timeouts.append, SessionTimeout, SessionLost)
+    handle_events = asyncio.create_task(_collect(handle))
     transport.push({"janus": "timeout", "session_id": SESSION_ID})
     await asyncio.sleep(0.01)
-    assert timeouts == [SessionTimeout()]
+    assert timeouts == [SessionTimeout(), SessionLost("Janus timed the session out")]
+    assert await asyncio.wait_for(handle_events, 1) == [SessionLost("Janus timed the session out")]
     assert session.closed and handle.detached
     assert conn.sessions == ()
     assert transport.closed_sessions == [SESSION_ID]
-    with pytest.raises(StateError, match=f"session {SESSION_ID} is closed"):
+    with pytest.raises(SessionLostError, match=f"session {SESSION_ID} was lost: Janus timed"):
         await session.attach("janus.plugin.test")
     await conn.close()
 

@@ -18,6 +18,8 @@ from janus_webrtc import (
     PluginEvent,
     PluginNotFoundError,
     Session,
+    SessionLost,
+    SessionLostError,
     SessionTimeout,
     StateError,
     TransportError,
@@ -139,11 +141,15 @@ async def test_detach_destroy_and_state_errors(janus_connection: Connection) -> 
 async def test_the_server_forgets_destroyed_sessions(janus_connection: Connection) -> None:
     session = await janus_connection.create_session()
     await janus_connection._request("destroy", session_id=session.id)
-    with pytest.raises(janus_webrtc.SessionNotFoundError) as info:
+    # Janus answers 458, or (over HTTP, whose long-poll learns it first) the session is
+    # already reported lost; either way the session ends up lost, with the reason
+    with pytest.raises((janus_webrtc.SessionNotFoundError, janus_webrtc.SessionLostError)):
         await session.attach("echotest")
-    assert info.value.code == 458
-    await session.destroy()  # Janus no longer knows it: closes locally all the same
-    assert session.closed
+    assert session.closed and session.lost_reason is not None
+    assert "no longer knows" in session.lost_reason
+    await session.destroy()  # idempotent once closed
+    with pytest.raises(janus_webrtc.SessionLostError):
+        await session.attach("echotest")
 
 
 async def test_connect_to_nothing_is_a_connect_error(janus_transport: str) -> None:
@@ -207,11 +213,20 @@ async def test_a_session_without_keepalive_times_out(
     async with janus_webrtc.connect(url, keepalive_interval=None) as conn:
         session = await conn.create_session()
         handle = await session.attach("echotest")
+        handle_events = asyncio.ensure_future(_all_events(handle))
         timed_out = [event async for event in session.events()]
-        assert timed_out == [SessionTimeout()]
+        # Janus's own event first, then the loss with its reason, also on the handle
+        assert [type(event) for event in timed_out] == [SessionTimeout, SessionLost]
+        assert "timed" in timed_out[1].reason  # type: ignore[attr-defined]
+        # (echotest says "done" as Janus tears the handle down)
+        assert (await asyncio.wait_for(handle_events, 5))[-1] == timed_out[1]
         assert session.closed and handle.detached
-        with pytest.raises(StateError, match="closed"):
+        with pytest.raises(SessionLostError, match=r"was lost: Janus .*timed"):
             await session.attach("echotest")
+
+
+async def _all_events(handle: janus_webrtc.Handle) -> list[janus_webrtc.Event]:
+    return [event async for event in handle.events()]
 
 
 async def test_requests_fail_fast_once_the_server_is_gone(

@@ -100,11 +100,12 @@ async def test_http_drops_garbage_replies_and_polls(
             session = await conn.create_session()
             assert session.id == 7
             await asyncio.sleep(0.2)  # a few polls of garbage arrays
-            with pytest.raises(janus_webrtc.JanusTimeoutError):
-                await conn._request("message", session_id=7, garbage=True, timeout=0.3)
+            # a reply that is not JSON fails the request at once, with a typed error
+            with pytest.raises(janus_webrtc.ProtocolError, match=r"HTTP \d+\) is not JSON"):
+                await conn._request("message", session_id=7, garbage=True, timeout=5)
             assert conn.pending_requests == 0
             assert not conn.closed
-    assert "not JSON" in caplog.text and "not an object" in caplog.text
+    assert "dropped 2 item(s) of a long-poll of session 7 that are not JSON objects" in caplog.text
 
 
 async def test_http_connect_error_names_the_url() -> None:
@@ -154,9 +155,12 @@ async def test_http_stops_polling_a_session_the_server_no_longer_knows() -> None
             session = await conn.create_session()
             await asyncio.sleep(0.3)
             assert polls == 1, "a 404 long-poll must end polling, not repeat at once"
-            assert transport._polls == {}
+            assert transport._pollers == {}
             # the session is gone from the server: it closes as timed out, nothing waits forever
             assert session.closed
-            assert [e async for e in session.events()] == [janus_webrtc.SessionTimeout()]
+            assert [e async for e in session.events()] == [
+                janus_webrtc.SessionTimeout(),
+                janus_webrtc.SessionLost("Janus no longer knows the session (timed out)"),
+            ]
     finally:
         await runner.cleanup()

@@ -735,3 +735,11 @@ async def test_no_leak_after_20_calls_and_20_attachments(
             f"UDP sockets {_udp_sockets() - udp_before}, files {_open_files() - files_before}, "
             f"threads {_threads() - threads_before}"
         )
+
+
+def test_frame_counter_figures_by_kind_or_mid() -> None:
+    counter = FrameCounter()
+    assert counter.frames("audio") == 0 and counter.frames(mid="0") == 0
+    assert counter.mids == ()
+    with pytest.raises(ValueError, match="needs a kind or a mid"):
+        counter.count()

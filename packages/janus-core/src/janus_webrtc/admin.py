@@ -16,6 +16,7 @@ Over WebSocket the URL is the admin WebSocket (``ws://127.0.0.1:7188``, subproto
 
 from __future__ import annotations
 
+import ssl as _ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -152,7 +153,8 @@ def _handle_info(value: Mapping[str, Any]) -> HandleInfo:
         flags={k: bool(v) for k, v in flags.items()} if isinstance(flags, Mapping) else {},
         plugin_specific=specific if isinstance(specific, Mapping) else {},
         ice_state=ice.get("state") if isinstance(ice.get("state"), str) else None,
-        dtls_state=dtls.get("state") if isinstance(dtls.get("state"), str) else None,
+        # Janus 1.x writes "dtls-state"; older servers wrote "state"
+        dtls_state=_first_str(dtls, "dtls-state", "state"),
         details=value,
     )
 
@@ -438,6 +440,15 @@ def _response(reply: Mapping[str, Any]) -> Mapping[str, Any]:
     return _mapping(reply.get("response"))
 
 
+def _first_str(values: Mapping[str, Any], *keys: str) -> str | None:
+    """The first of ``keys`` whose value is a string, or ``None``."""
+    for key in keys:
+        value = values.get(key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
 def _data(reply: Mapping[str, Any]) -> Mapping[str, Any]:
     return _mapping(reply.get("data"))
 
@@ -448,6 +459,7 @@ def connect(
     admin_secret: str | None = None,
     timeout: float = 10.0,
     reconnect: bool = True,
+    ssl: _ssl.SSLContext | None = None,
 ) -> _Opener[AdminClient]:
     """Connect to the Admin API: ``async with admin.connect(url, admin_secret=...) as api``.
 
@@ -456,6 +468,8 @@ def connect(
         admin_secret: The server's ``admin_secret``.
         timeout: Default seconds to wait for any reply, and to connect.
         reconnect: Reopen the transport if it drops.
+        ssl: The TLS context for ``wss://`` and ``https://`` (``None``: the system's CAs,
+            certificates verified).
 
     Raises:
         ConnectError: (when awaited) the Admin API cannot be reached.
@@ -469,8 +483,10 @@ def connect(
 
     def factory() -> Transport:
         if scheme in ("ws", "wss"):
-            return WebSocketTransport(url, subprotocol="janus-admin-protocol", open_timeout=timeout)
-        return HttpTransport(url, open_timeout=timeout)
+            return WebSocketTransport(
+                url, subprotocol="janus-admin-protocol", open_timeout=timeout, ssl=ssl
+            )
+        return HttpTransport(url, open_timeout=timeout, ssl=ssl)
 
     connection = Connection(
         factory(),

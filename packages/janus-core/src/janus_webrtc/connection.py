@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import math
-from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping
+import ssl as _ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -15,20 +15,26 @@ from .errors import (
     ConnectError,
     JanusError,
     JanusTimeoutError,
+    OutcomeUnknownError,
+    ProtocolError,
+    SessionNotFoundError,
     StateError,
     TransportClosedError,
 )
-from .messages import ServerInfo
+from .events import EventCallback, EventStream, EventWaiter
+from .messages import ConnectionState, ConnectionStatusChanged, Event, ServerInfo
 from .plugins import PluginRegistry, default_registry
+from .reconnect import ReconnectPolicy
 from .session import Session, _data_id
 from .transports import Transport, transport_for_url
 
 if TYPE_CHECKING:
     from aiortc import RTCConfiguration
 
-__all__ = ["Connection", "ConnectionState", "connect"]
+__all__ = ["Connection", "ConnectionState", "ReconnectPolicy", "connect"]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Event)
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -37,20 +43,17 @@ logger.addHandler(logging.NullHandler())
 _CLOSE_CONCURRENCY = 16
 """Sessions destroyed at once when a connection closes."""
 
+_LATE_REPLY_WINDOW = 120.0
+"""Seconds a ``create``/``attach`` that timed out is watched for its late reply."""
 
-class ConnectionState(enum.Enum):
-    """Where a connection is in its life."""
-
-    NEW = "new"
-    OPEN = "open"
-    RECONNECTING = "reconnecting"
-    CLOSED = "closed"
+_CLEANUP_KINDS = frozenset({"create", "attach"})
+"""Requests whose late success leaves something on the server to clean up."""
 
 
 class _Pending:
     """A request waiting for its reply (and, for plugin messages, past the ``ack``)."""
 
-    __slots__ = ("deadline", "future", "kind", "limit", "wait_event")
+    __slots__ = ("acked", "deadline", "future", "kind", "limit", "session_id", "wait_event")
 
     def __init__(
         self,
@@ -59,12 +62,15 @@ class _Pending:
         wait_event: bool,
         deadline: float,
         limit: float,
+        session_id: int | None,
     ) -> None:
         self.future = future
         self.kind = kind
         self.wait_event = wait_event
         self.deadline = deadline
         self.limit = limit
+        self.session_id = session_id
+        self.acked = False
 
     def expire(self) -> None:
         if not self.future.done():
@@ -72,12 +78,31 @@ class _Pending:
                 JanusTimeoutError(f"no reply to {self.kind!r} within {self.limit} s")
             )
 
+    def fail(self, exc: Exception) -> None:
+        if not self.future.done():
+            self.future.set_exception(exc)
+
+
+class _LateReply:
+    """A ``create`` or ``attach`` given up on: if Janus still answers, undo what it made."""
+
+    __slots__ = ("deadline", "kind", "session_id")
+
+    def __init__(self, kind: str, session_id: int | None, deadline: float) -> None:
+        self.kind = kind
+        self.session_id = session_id
+        self.deadline = deadline
+
 
 class Connection:
     """A connection to one Janus server, shared by any number of sessions.
 
     Create it with :func:`connect`. Every request has a timeout; a request that times out or
-    fails is forgotten, so nothing waits forever and nothing leaks.
+    fails is forgotten, so nothing waits forever and nothing leaks. A ``create`` or
+    ``attach`` whose answer comes after its caller gave up is undone on the server.
+
+    The connection's own events (:class:`ConnectionStatusChanged`) are delivered by
+    :meth:`events`, :meth:`on` and :meth:`wait_for`, like a session's.
 
     Args:
         transport: The transport to use (see :func:`connect` to pick one from a URL).
@@ -85,14 +110,14 @@ class Connection:
         token: A Janus auth token, added to every request.
         timeout: Default seconds to wait for any reply.
         keepalive_interval: Seconds between keepalives of each session when the transport
-            needs them (WebSocket); ``None`` turns keepalives off.
+            needs them; ``None`` turns keepalives off. May be changed on an open connection.
         event_queue_size: Capacity of each handle's and session's event queues.
         plugins: The plugin registry (default: the process-wide one).
         reconnect: Make a new transport with this factory when the transport is lost, and
             ``claim`` every open session on it, so sessions and handles survive a drop
             (``None``: a lost transport closes the connection).
-        reconnect_timeout: Seconds to keep trying before giving up and closing. Keep it
-            below the server's ``reclaim_session_timeout``, after which claims fail.
+        reconnect_policy: How often and for how long to try (default
+            :class:`ReconnectPolicy()`: 30 s).
         rtc_configuration: The aiortc ``RTCConfiguration`` (ICE servers) that WebRTC handles
             on this connection start with. ``None`` keeps aiortc's default, which asks a
             public STUN server (Google's); pass ``RTCConfiguration(iceServers=[])`` to keep
@@ -104,7 +129,7 @@ class Connection:
         transport: Transport,
         *,
         reconnect: Callable[[], Transport] | None = None,
-        reconnect_timeout: float = 30.0,
+        reconnect_policy: ReconnectPolicy | None = None,
         rtc_configuration: RTCConfiguration | None = None,
         api_secret: str | None = None,
         token: str | None = None,
@@ -115,8 +140,7 @@ class Connection:
     ) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be positive")
-        if keepalive_interval is not None and keepalive_interval <= 0:
-            raise ValueError("keepalive_interval must be positive or None")
+        _check_keepalive_interval(keepalive_interval)
         if event_queue_size < 1:
             raise ValueError("event_queue_size must be at least 1")
         self._transport = transport
@@ -127,20 +151,23 @@ class Connection:
         if token is not None:
             self._credentials["token"] = token
         self.timeout = timeout
-        self.keepalive_interval = keepalive_interval
+        self._keepalive_interval = keepalive_interval
         self.event_queue_size = event_queue_size
         self.plugins = plugins if plugins is not None else default_registry()
         self._ids = protocol.TransactionIds()
         self._pending: dict[str, _Pending] = {}
+        self._late: dict[str, _LateReply] = {}
         self._sessions: dict[int, Session] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._keepalive_task: asyncio.Task[None] | None = None
         self._sweeper: asyncio.TimerHandle | None = None
         self._sweep_at = math.inf
         self._state = ConnectionState.NEW
+        self._events = EventStream(event_queue_size, owner="connection")
+        self._last_contact = 0.0
         self.rtc_configuration = rtc_configuration
         self._transport_factory = reconnect
-        self.reconnect_timeout = reconnect_timeout
+        self.reconnect_policy = reconnect_policy or ReconnectPolicy()
         self._reconnected = asyncio.Event()
         self.reconnections = 0
         """How many times the transport was replaced after a drop."""
@@ -154,7 +181,7 @@ class Connection:
 
     @property
     def state(self) -> ConnectionState:
-        """Whether the connection is new, open or closed."""
+        """Whether the connection is new, open, reconnecting or closed."""
         return self._state
 
     @property
@@ -177,6 +204,23 @@ class Connection:
         """How many requests are waiting for a reply."""
         return len(self._pending)
 
+    @property
+    def keepalive_interval(self) -> float | None:
+        """Seconds between keepalives (``None``: off); setting it restarts the keepalives."""
+        return self._keepalive_interval
+
+    @keepalive_interval.setter
+    def keepalive_interval(self, value: float | None) -> None:
+        _check_keepalive_interval(value)
+        self._keepalive_interval = value
+        if self._state in (ConnectionState.OPEN, ConnectionState.RECONNECTING):
+            self._restart_keepalives()
+
+    def _set_state(self, state: ConnectionState, reason: str | None = None) -> None:
+        previous, self._state = self._state, state
+        if previous is not state:
+            self._events.publish(ConnectionStatusChanged(state, previous, reason))
+
     async def open(self) -> None:
         """Open the transport. :func:`connect` does this for you.
 
@@ -187,10 +231,17 @@ class Connection:
         if self._state is not ConnectionState.NEW:
             raise StateError(f"cannot open: connection is {self._state.value}")
         await self._transport.open(self)
-        self._state = ConnectionState.OPEN
-        if self._transport.keepalive_required and self.keepalive_interval is not None:
-            self._keepalive_task = asyncio.create_task(
-                self._keepalive_loop(), name="janus-keepalive"
+        self._last_contact = asyncio.get_running_loop().time()
+        self._set_state(ConnectionState.OPEN)
+        self._restart_keepalives()
+
+    def _restart_keepalives(self) -> None:
+        if self._keepalive_task is not None:
+            self._keepalive_task.cancel()
+            self._keepalive_task = None
+        if self._transport.keepalive_required and self._keepalive_interval is not None:
+            self._keepalive_task = asyncio.get_running_loop().create_task(
+                self._keepalive_loop(self._keepalive_interval), name="janus-keepalive"
             )
 
     async def close(self, *, destroy_sessions: bool = True) -> None:
@@ -216,10 +267,11 @@ class Connection:
             )
         await self._shutdown(None)
 
-    async def _shutdown(self, reason: Exception | None) -> None:
+    async def _shutdown(self, reason: Exception | None, *, lost: str | None = None) -> None:
+        """Close everything; with ``lost``, report the open sessions lost for that reason."""
         if self._state is ConnectionState.CLOSED:
             return
-        self._state = ConnectionState.CLOSED
+        self._set_state(ConnectionState.CLOSED, str(reason) if reason is not None else None)
         self._reconnected.set()
         if self._keepalive_task is not None:
             self._keepalive_task.cancel()
@@ -227,9 +279,14 @@ class Connection:
             self._sweeper.cancel()
             self._sweeper = None
         self._fail_pending(reason or TransportClosedError("the connection was closed"))
+        self._late.clear()
         for session in list(self._sessions.values()):
-            await session._close("connection closed")
+            if lost is not None:
+                await session._lose(lost)
+            else:
+                await session._close("connection closed")
         await self._transport.close()
+        self._events.close("connection closed")
         tasks = [
             t
             for t in (self._keepalive_task, *self._tasks)
@@ -240,11 +297,16 @@ class Connection:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _fail_pending(self, exc: Exception) -> None:
-        pending, self._pending = self._pending, {}
-        for item in pending.values():
-            if not item.future.done():
-                item.future.set_exception(exc)
+    def _fail_pending(self, exc: Exception, *, session_id: int | None = None) -> None:
+        """Fail pending requests: all of them, or those of one session waiting for events."""
+        if session_id is None:
+            pending, self._pending = self._pending, {}
+            for item in pending.values():
+                item.fail(exc)
+            return
+        for item in list(self._pending.values()):
+            if item.session_id == session_id and item.wait_event:
+                item.fail(exc)
 
     async def __aenter__(self) -> Connection:
         if self._state is ConnectionState.NEW:
@@ -270,6 +332,35 @@ class Connection:
         if not task.cancelled() and task.exception() is not None:
             logger.error("background task of %r failed", self, exc_info=task.exception())
 
+    # -- the connection's own events ------------------------------------------------------
+
+    def events(self) -> AsyncIterator[Event]:
+        """Iterate the connection's events (:class:`ConnectionStatusChanged`) until it closes."""
+        return self._events.backlog
+
+    def on(self, callback: EventCallback, *types: type[Event]) -> Callable[[], None]:
+        """Call ``callback(event)`` for each later connection event (of ``types``, if given).
+
+        Returns:
+            A function that removes the callback.
+        """
+        return self._events.on(callback, *types)
+
+    def wait_for(
+        self,
+        *types: type[E],
+        predicate: Callable[[E], bool] | None = None,
+        timeout: float | None = None,
+    ) -> EventWaiter[E]:
+        """Wait for the first later connection event of ``types`` (matching ``predicate``).
+
+        Raises:
+            JanusTimeoutError: (when awaited) no such event in time.
+            StateError: (when awaited) the connection closed first.
+        """
+        limit = self.timeout if timeout is None else timeout
+        return self._events.wait_for(types or (Event,), predicate, limit)  # type: ignore[arg-type]
+
     # -- requests -------------------------------------------------------------------------
 
     async def _request(
@@ -281,6 +372,7 @@ class Connection:
         timeout: float | None = None,
         wait_event: bool = False,
         fields: Mapping[str, Any] | None = None,
+        _reconnecting: bool = False,
         **more_fields: Any,
     ) -> dict[str, Any]:
         """Send one request and return its reply; raise on ``error`` replies.
@@ -292,11 +384,15 @@ class Connection:
             timeout: Seconds to wait (default :attr:`timeout`).
             wait_event: Wait past an ``ack`` for the ``event`` with the same transaction.
             fields: Further top-level fields (for names such as ``timeout`` that clash).
+            _reconnecting: Sent by the reconnection itself (``claim``), before it is open.
             **more_fields: Further top-level fields.
         """
         limit = self.timeout if timeout is None else timeout
-        if self._state is not ConnectionState.OPEN:
+        if self._state is not ConnectionState.OPEN and not _reconnecting:
             await self._wait_open(kind, limit)
+        transport = self._transport
+        if transport.send_waits_for_reply:
+            await transport.wait_ready(session_id)
         transaction = self._ids.next()
         if more_fields:
             fields = {**fields, **more_fields} if fields else more_fields
@@ -308,29 +404,88 @@ class Connection:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         deadline = loop.time() + limit
-        self._pending[transaction] = _Pending(future, kind, wait_event, deadline, limit)
+        self._pending[transaction] = _Pending(future, kind, wait_event, deadline, limit, session_id)
         try:
-            if self._transport.send_waits_for_reply:
-                # HTTP: the POST itself lasts until the reply, so bound the whole exchange
+            if transport.send_waits_for_reply:
+                # HTTP: the POST lasts until the reply. It runs on its own, so that a reply
+                # coming after the caller gave up still arrives (and is undone, see _late).
+                sending = loop.create_task(transport.send(message))
+                sending.add_done_callback(_retrieve)
                 async with asyncio.timeout(limit):
-                    await self._transport.send(message)
+                    await asyncio.shield(sending)
                     reply = await future
             else:
                 # One timer per connection expires overdue requests (see _sweep): much
                 # cheaper than a timer or a timeout scope per request.
                 if deadline < self._sweep_at:
                     self._schedule_sweep(loop, deadline)
-                await self._transport.send(message)
+                await transport.send(message)
                 reply = await future
         except TimeoutError:
+            self._watch_late_reply(transaction, kind, session_id, loop)
             raise JanusTimeoutError(f"no reply to {kind!r} within {limit} s") from None
+        except asyncio.CancelledError:
+            self._given_up(transaction, kind, session_id, future, loop)
+            raise
         finally:
             self._pending.pop(transaction, None)
+            if future.done() and not future.cancelled():
+                future.exception()  # a failure raised from send() instead: mark it seen
         if reply.get("janus") == "error":
             error = protocol.error_of(reply, request=kind)
             assert error is not None
+            if isinstance(error, SessionNotFoundError) and kind != "destroy":
+                session = self._sessions.get(session_id) if session_id is not None else None
+                if session is not None and not session._destroying:
+                    await session._lose(f"Janus no longer knows the session ({error.reason})")
             raise error
         return reply
+
+    def _watch_late_reply(
+        self, transaction: str, kind: str, session_id: int | None, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        if kind in _CLEANUP_KINDS and self._state is not ConnectionState.CLOSED:
+            deadline = loop.time() + _LATE_REPLY_WINDOW
+            self._late[transaction] = _LateReply(kind, session_id, deadline)
+            if deadline < self._sweep_at:
+                self._schedule_sweep(loop, deadline)
+
+    def _given_up(
+        self,
+        transaction: str,
+        kind: str,
+        session_id: int | None,
+        future: asyncio.Future[dict[str, Any]],
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        """The caller was cancelled: undo what the request made, now or when it answers."""
+        if kind not in _CLEANUP_KINDS:
+            return
+        if future.done() and not future.cancelled() and future.exception() is None:
+            self._undo(kind, session_id, future.result())
+        else:
+            self._watch_late_reply(transaction, kind, session_id, loop)
+
+    def _undo(self, kind: str, session_id: int | None, reply: Mapping[str, Any]) -> None:
+        """Destroy a session, or detach a handle, that Janus made for a caller who left."""
+        if reply.get("janus") != "success" or self._state is ConnectionState.CLOSED:
+            return
+        data = reply.get("data")
+        made = data.get("id") if isinstance(data, Mapping) else None
+        if type(made) is not int:
+            return
+        if kind == "create":
+            logger.info("destroying session %d: its creator gave up waiting", made)
+            self._spawn(self._undo_request("destroy", made, None))
+        elif session_id is not None:
+            logger.info("detaching handle %d: its creator gave up waiting", made)
+            self._spawn(self._undo_request("detach", session_id, made))
+
+    async def _undo_request(self, kind: str, session_id: int, handle_id: int | None) -> None:
+        try:
+            await self._request(kind, session_id=session_id, handle_id=handle_id)
+        except JanusError as exc:
+            logger.warning("could not %s an abandoned %s: %s", kind, session_id, exc)
 
     def _schedule_sweep(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
         if self._sweeper is not None:
@@ -349,6 +504,12 @@ class Connection:
                 pending.expire()
             elif pending.deadline < next_at:
                 next_at = pending.deadline
+        if self._late:
+            for transaction, late in list(self._late.items()):
+                if late.deadline <= now:
+                    del self._late[transaction]
+                elif late.deadline < next_at:
+                    next_at = late.deadline
         if next_at < math.inf and self._state is not ConnectionState.CLOSED:
             self._schedule_sweep(loop, next_at)
 
@@ -386,71 +547,131 @@ class Connection:
         if self._sessions.pop(session_id, None) is not None and self._state is ConnectionState.OPEN:
             self._transport.session_closed(session_id)
 
-    async def _keepalive_loop(self) -> None:
-        assert self.keepalive_interval is not None
+    async def _keepalive_loop(self, interval: float) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(self.keepalive_interval)
+            await asyncio.sleep(interval)
             sessions = [s for s in self._sessions.values() if not s.closed]
-            if not sessions:
+            if not sessions or self._state is not ConnectionState.OPEN:
                 continue
+            started = loop.time()
             results = await asyncio.gather(
                 *(s.keepalive() for s in sessions), return_exceptions=True
             )
+            silent = False
             for session, result in zip(sessions, results, strict=True):
-                if isinstance(result, Exception):
+                if isinstance(result, SessionNotFoundError):
+                    self._spawn(session._lose("Janus no longer knows the session (timed out)"))
+                elif isinstance(result, JanusTimeoutError):
+                    silent = True
+                elif isinstance(result, Exception):
                     logger.warning("keepalive of session %d failed: %s", session.id, result)
+            if silent and self._last_contact < started and self._state is ConnectionState.OPEN:
+                # Not a word from Janus while the keepalives waited: the transport is dead
+                # even if no error said so (a stalled network, a frozen server).
+                self.connection_lost(
+                    TransportClosedError(f"Janus did not answer keepalives for {self.timeout} s")
+                )
 
     # -- MessageSink ----------------------------------------------------------------------
 
-    def message_received(self, message: Any) -> None:
-        """Handle one message from the transport: a reply, or an event to route."""
-        if not isinstance(message, dict):
-            logger.warning(
-                "dropped a message that is not a JSON object: %s", type(message).__name__
-            )
-            return
+    def message_received(self, message: dict[str, Any]) -> None:
+        """Handle one message from the transport: a reply, or an event to route.
+
+        Never raises: a message that cannot be read or routed is logged and dropped.
+        """
+        try:
+            self._route(message)
+        except ProtocolError as exc:
+            logger.warning("dropped a message from Janus: %s", exc)
+        except Exception:
+            logger.exception("dropped a message from Janus that could not be handled")
+
+    def _route(self, message: dict[str, Any]) -> None:
+        if type(message) is not dict:
+            raise ProtocolError(f"a message is a {type(message).__name__}, not a JSON object")
+        self._last_contact = asyncio.get_running_loop().time()
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("<- %s", protocol.redact(message))
-        transaction = message.get("transaction")
+        transaction, session_id, _ = protocol.routing_of(message)
         if transaction is not None:
             pending = self._pending.get(transaction)
             if pending is not None:
-                kind = message.get("janus")
-                if kind == "ack" and pending.wait_event:
+                if message.get("janus") == "ack" and pending.wait_event:
+                    pending.acked = True
                     return
                 if not pending.future.done():
                     pending.future.set_result(message)
                 return
-        session_id = message.get("session_id")
-        session = self._sessions.get(session_id) if isinstance(session_id, int) else None
+            late = self._late.pop(transaction, None) if self._late else None
+            if late is not None:
+                self._undo(late.kind, late.session_id, message)
+                return
+        session = self._sessions.get(session_id) if session_id is not None else None
         if session is not None:
             session._message_received(message)
         elif message.get("janus") not in ("ack", "success", "error"):
             logger.debug("dropped a %r message for no known session", message.get("janus"))
+
+    def session_gone(self, session_id: int) -> None:
+        """The transport learned that Janus no longer knows a session (HTTP 404)."""
+        session = self._sessions.get(session_id)
+        if session is not None and not session._destroying:
+            self._spawn(session._timed_out("Janus no longer knows the session (timed out)"))
+
+    def events_lost(self, session_id: int, count: int) -> None:
+        """The transport knows events of a session were lost: fail its waiting requests."""
+        session = self._sessions.get(session_id)
+        if session is None:
+            return
+        logger.warning(
+            "session %d: %d event(s) from Janus were lost with a reset long-poll",
+            session_id,
+            count,
+        )
+        self._fail_pending(
+            OutcomeUnknownError(
+                f"an event of session {session_id} was lost with a reset HTTP long-poll: "
+                "the request may or may not have been carried out"
+            ),
+            session_id=session_id,
+        )
+        session._events_lost(count)
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport went away: fail pending requests, then reconnect or close."""
         if self._state is not ConnectionState.OPEN:
             return
         reason = exc if exc is not None else TransportClosedError("the transport closed")
-        self._fail_pending(reason)
+        self._fail_pending(
+            reason
+            if isinstance(reason, ProtocolError)
+            else OutcomeUnknownError(
+                f"the transport dropped before the answer came ({reason}): "
+                "the request may or may not have been carried out"
+            )
+        )
         if self._transport_factory is None:
             logger.warning("connection to Janus lost: %s", reason)
-            self._spawn(self._shutdown(reason))
+            self._spawn(self._shutdown(reason, lost=f"the connection to Janus was lost: {reason}"))
             return
         logger.warning("connection to Janus lost (%s): reconnecting", reason)
-        self._state = ConnectionState.RECONNECTING
         self._reconnected.clear()
+        self._set_state(ConnectionState.RECONNECTING, str(reason))
         self._spawn(self._reconnect(reason))
 
     async def _reconnect(self, reason: Exception) -> None:
         """Open a new transport and claim every open session on it, or give up and close."""
         assert self._transport_factory is not None
         await self._transport.close()
+        policy = self.reconnect_policy
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.reconnect_timeout
-        delay = 0.05
+        started = loop.time()
+        deadline = math.inf if policy.give_up_after is None else started + policy.give_up_after
+        delays = policy.delays()
+        attempts = 0
         while self._state is ConnectionState.RECONNECTING:
+            attempts += 1
             transport = self._transport_factory()
             try:
                 async with asyncio.timeout(max(deadline - loop.time(), 0.01)):
@@ -460,34 +681,59 @@ class Connection:
                 raise
             except (ConnectError, TimeoutError) as exc:
                 await transport.close()
-                if loop.time() + delay >= deadline:
-                    logger.error("could not reconnect to Janus within %s s", self.reconnect_timeout)
-                    await self._shutdown(reason)
+                delay = next(delays)
+                out_of_tries = policy.max_attempts is not None and attempts >= policy.max_attempts
+                if out_of_tries or loop.time() + delay >= deadline:
+                    waited = loop.time() - started
+                    logger.error(
+                        "could not reconnect to Janus in %.1f s (%d tries): %s",
+                        waited,
+                        attempts,
+                        exc,
+                    )
+                    await self._shutdown(
+                        reason,
+                        lost=f"Janus stayed unreachable for {waited:.1f} s after the "
+                        f"connection dropped ({reason}); gave up after {attempts} tries",
+                    )
                     return
                 logger.info("reconnect failed (%s); next try in %.2f s", exc, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 2.0)
                 continue
             self._transport = transport
-            self._state = ConnectionState.OPEN
             break
         else:  # closed by the user meanwhile
             return
+        self._last_contact = loop.time()
         self.reconnections += 1
         await asyncio.gather(*(self._claim(s) for s in list(self._sessions.values())))
-        self._reconnected.set()
-        logger.info("reconnected to Janus; %d session(s) claimed", len(self._sessions))
+        if self._state is ConnectionState.RECONNECTING:
+            self._set_state(ConnectionState.OPEN)
+            self._reconnected.set()
+            self._restart_keepalives()
+            logger.info("reconnected to Janus; %d session(s) claimed", len(self._sessions))
 
     async def _claim(self, session: Session) -> None:
         try:
-            await self._request("claim", session_id=session.id)
+            await self._request("claim", session_id=session.id, _reconnecting=True)
         except JanusError as exc:
             logger.warning(
                 "session %d could not be claimed after reconnecting: %s", session.id, exc
             )
-            await session._close("lost")
+            await session._lose(f"Janus could not give the session back after a drop ({exc})")
             return
-        self._transport.session_opened(session.id)
+        self._transport.session_opened(session.id, claimed=True)
+
+
+def _check_keepalive_interval(value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise ValueError("keepalive_interval must be positive or None")
+
+
+def _retrieve(task: asyncio.Task[None]) -> None:
+    """Mark a background send's outcome as seen (its caller reads the reply, not the task)."""
+    if not task.cancelled():
+        task.exception()
 
 
 class _Opener(Generic[T]):
@@ -538,9 +784,12 @@ def connect(
     keepalive_interval: float | None = 25.0,
     event_queue_size: int = 1024,
     plugins: PluginRegistry | None = None,
-    reconnect: bool = True,
-    reconnect_timeout: float = 30.0,
+    reconnect: bool | ReconnectPolicy = True,
+    reconnect_timeout: float | None = None,
     rtc_configuration: RTCConfiguration | None = None,
+    ssl: _ssl.SSLContext | None = None,
+    max_message_size: int | None = None,
+    max_connections: int | None = None,
 ) -> _Opener[Connection]:
     """Open a connection to Janus; use it with ``async with`` or ``await`` it.
 
@@ -551,15 +800,22 @@ def connect(
         api_secret: Janus's ``api_secret``, if the server requires one.
         token: An auth token, if the server requires one.
         timeout: Default seconds to wait for any reply, and to connect.
-        keepalive_interval: Seconds between keepalives over WebSocket (``None``: off). Keep it
-            below the server's ``session_timeout``.
+        keepalive_interval: Seconds between keepalives (``None``: off). Keep it below the
+            server's ``session_timeout``.
         event_queue_size: Capacity of each event queue (oldest dropped when full).
         plugins: The plugin registry (default: the process-wide one).
         reconnect: With ``url``: when the transport drops, open a new one and ``claim`` the
-            open sessions, so sessions and handles survive (``False``: close instead).
-        reconnect_timeout: Seconds to keep trying to reconnect before closing.
+            open sessions, so sessions and handles survive (``False``: close instead). A
+            :class:`ReconnectPolicy` sets attempts, backoff and when to give up.
+        reconnect_timeout: Shorthand for ``ReconnectPolicy(give_up_after=...)``.
         rtc_configuration: The aiortc ``RTCConfiguration`` WebRTC handles start with
             (``None``: aiortc's default, which asks a public STUN server).
+        ssl: The TLS context for ``wss://`` and ``https://`` (a private CA, a client
+            certificate). ``None``: the system's trusted CAs, certificates verified.
+        max_message_size: Largest message accepted from Janus, in bytes (default 16 MiB);
+            a larger one raises :class:`MessageTooLargeError`.
+        max_connections: HTTP only: connections for requests (default 100); each session's
+            long-poll holds one more (see docs/transports.md).
 
     Raises:
         ConnectError: (when awaited) the server cannot be reached.
@@ -567,6 +823,16 @@ def connect(
     """
     if (url is None) == (transport is None):
         raise ValueError("give exactly one of url and transport")
+    policy = reconnect if isinstance(reconnect, ReconnectPolicy) else ReconnectPolicy()
+    if reconnect_timeout is not None:
+        policy = ReconnectPolicy(
+            give_up_after=reconnect_timeout,
+            max_attempts=policy.max_attempts,
+            initial_delay=policy.initial_delay,
+            max_delay=policy.max_delay,
+            factor=policy.factor,
+            jitter=policy.jitter,
+        )
     factory: Callable[[], Transport] | None = None
     if transport is None:
         assert url is not None
@@ -574,14 +840,20 @@ def connect(
 
         def factory() -> Transport:
             return transport_for_url(
-                address, api_secret=api_secret, token=token, open_timeout=timeout
+                address,
+                api_secret=api_secret,
+                token=token,
+                open_timeout=timeout,
+                ssl=ssl,
+                max_message_size=max_message_size,
+                max_connections=max_connections,
             )
 
         transport = factory()
     connection = Connection(
         transport,
-        reconnect=factory if reconnect else None,
-        reconnect_timeout=reconnect_timeout,
+        reconnect=factory if reconnect is not False else None,
+        reconnect_policy=policy,
         rtc_configuration=rtc_configuration,
         api_secret=api_secret,
         token=token,

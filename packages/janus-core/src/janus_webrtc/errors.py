@@ -5,7 +5,9 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     JanusError
     ├── TransportError                 the connection to Janus failed
     │   ├── ConnectError               could not open the transport
+    │   │   └── CertificateError       TLS: the server's certificate was refused
     │   └── TransportClosedError       the transport closed while in use
+    │       └── OutcomeUnknownError    a request was sent, its answer lost with the transport
     ├── JanusTimeoutError (+ TimeoutError)
     │                                  no answer within the timeout
     ├── ServerError                    Janus answered ``error`` (``code``, ``reason``)
@@ -22,7 +24,9 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     │                                  an offer of Janus cannot carry the local tracks
     ├── PluginLoadError                the plugin package for a plugin failed to load
     ├── StateError                     the object is closed, detached or not ready
+    │   └── SessionLostError           the session was lost (Janus restarted, unreachable)
     └── ProtocolError                  Janus sent something this library cannot read
+        └── MessageTooLargeError       a message from Janus exceeded ``max_message_size``
 
 Plugin packages' media errors inherit both their plugin's error and
 :class:`MediaRejectedError` (``VideoRoomMediaRejectedError``).
@@ -44,17 +48,21 @@ if TYPE_CHECKING:
     from .webrtc_sdp import MediaSection
 
 __all__ = [
+    "CertificateError",
     "ConnectError",
     "HandleNotFoundError",
     "JanusError",
     "JanusTimeoutError",
     "MediaRejectedError",
     "PeerConnectionError",
+    "MessageTooLargeError",
+    "OutcomeUnknownError",
     "PluginError",
     "PluginLoadError",
     "PluginNotFoundError",
     "ProtocolError",
     "ServerError",
+    "SessionLostError",
     "SessionNotFoundError",
     "StateError",
     "TransportClosedError",
@@ -77,8 +85,26 @@ class ConnectError(TransportError):
     """The transport could not be opened (refused, unreachable, handshake failed)."""
 
 
+class CertificateError(ConnectError):
+    """The TLS handshake failed: the server's certificate was not trusted or did not match.
+
+    The message names the problem as OpenSSL reported it (for example "self-signed
+    certificate"). Pass ``ssl=`` (an :class:`ssl.SSLContext` trusting the server's CA) to
+    :func:`~janus_webrtc.connect` to accept it.
+    """
+
+
 class TransportClosedError(TransportError):
     """The transport closed while a request was pending or a message was being sent."""
+
+
+class OutcomeUnknownError(TransportClosedError):
+    """A request reached Janus, but its answer was lost with the transport.
+
+    Janus may or may not have carried it out; look before repeating it. Over HTTP this happens
+    when Janus hands an event to a long-poll whose connection was already reset (see
+    docs/transports.md); over WebSocket, when the socket drops after the request was sent.
+    """
 
 
 class JanusTimeoutError(JanusError, TimeoutError):
@@ -280,5 +306,21 @@ class StateError(JanusError):
     """
 
 
+class SessionLostError(StateError):
+    """The session is gone and cannot be used: Janus restarted, forgot it, or stayed unreachable.
+
+    Attributes:
+        reason: Why the session was lost, as reported by the :class:`SessionLost` event.
+    """
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
 class ProtocolError(JanusError):
     """Janus sent a reply that does not follow the protocol this library knows."""
+
+
+class MessageTooLargeError(ProtocolError):
+    """A message from Janus was larger than the transport's ``max_message_size``."""

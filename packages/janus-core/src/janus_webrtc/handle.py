@@ -8,9 +8,23 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mappin
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, final, overload
 
 from . import protocol
-from .errors import HandleNotFoundError, PluginError, SessionNotFoundError, StateError
+from .errors import (
+    HandleNotFoundError,
+    PluginError,
+    SessionLostError,
+    SessionNotFoundError,
+    StateError,
+)
 from .events import EventCallback, EventQueue, EventStream, EventWaiter
-from .messages import Candidate, Detached, Event, Jsep, PluginEvent, PluginResponse
+from .messages import (
+    Candidate,
+    Detached,
+    Event,
+    Jsep,
+    PluginEvent,
+    PluginResponse,
+    SessionLost,
+)
 from .plugin_kit import plugin_error
 
 if TYPE_CHECKING:
@@ -115,6 +129,13 @@ class Handle:
 
     def _check_attached(self, action: str) -> None:
         if self._state is not HandleState.ATTACHED:
+            lost = self._session.lost_reason
+            if lost is not None:
+                raise SessionLostError(
+                    f"cannot {action}: handle {self._id} is gone with its session "
+                    f"{self._session.id}, which was lost: {lost}",
+                    reason=lost,
+                )
             raise StateError(f"cannot {action}: handle {self._id} is {self._state.value}")
 
     # -- requests -------------------------------------------------------------------------
@@ -326,9 +347,14 @@ class Handle:
             except Exception:
                 logger.exception("%r could not parse a plugin event; delivered as is", self)
         self._event_received(event)
-        self._events.publish(event)
         if isinstance(event, Detached):
+            # The state changes before anyone hears of it: a callback that sends from here
+            # gets StateError, not Janus's 459.
+            self._set_detached()
+            self._events.publish(event)
             self._session.connection._spawn(self._mark_detached("detached by Janus"))
+            return
+        self._events.publish(event)
 
     def parse_plugin_event(self, event: PluginEvent) -> Event:
         """Turn a generic plugin event into a typed one. Plugin packages override this.
@@ -351,10 +377,18 @@ class Handle:
     def _event_received(self, event: Event) -> None:
         """Hook for subclasses: react to an event before consumers see it (sync, cheap)."""
 
-    def _close_events(self, reason: str) -> None:
+    def _session_lost(self, event: SessionLost) -> None:
+        """The session was lost: detached at once, then told why (before events end)."""
+        self._set_detached()
+        self._events.publish(event)
+
+    def _set_detached(self) -> None:
         if self._state is not HandleState.DETACHED:
             self._state = HandleState.DETACHED
             self._session._forget_handle(self._id)
+
+    def _close_events(self, reason: str) -> None:
+        self._set_detached()
         self._events.close(reason)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:

@@ -6,6 +6,7 @@ subclass :class:`PluginEvent` for their own typed events.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -13,14 +14,18 @@ from typing import Any, Literal
 __all__ = [
     "Candidate",
     "ComponentInfo",
+    "ConnectionState",
+    "ConnectionStatusChanged",
     "Detached",
     "Event",
+    "EventsLost",
     "HangUp",
     "Jsep",
     "MediaState",
     "PluginEvent",
     "PluginResponse",
     "ServerInfo",
+    "SessionLost",
     "SessionTimeout",
     "SlowLink",
     "Trickle",
@@ -172,6 +177,60 @@ class PluginEvent(Event):
 @dataclass(frozen=True, slots=True)
 class SessionTimeout(Event):
     """Janus destroyed the session because no keepalive or request reached it in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLost(Event):
+    """The session is gone for good and its handles with it; nothing more will arrive.
+
+    Published to the session and to each of its handles, just before their event iterators
+    end. Requests made afterwards raise :class:`~janus_webrtc.SessionLostError`.
+
+    Attributes:
+        reason: Why: the server restarted and no longer knows the session, the server stayed
+            unreachable past the reconnect policy, or it timed the session out.
+    """
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventsLost(Event):
+    """Janus sent events of this session that never arrived (HTTP long-poll after a reset).
+
+    Published to the session and each of its handles; requests that were waiting for an
+    event fail with :class:`~janus_webrtc.OutcomeUnknownError`. See docs/transports.md for
+    why HTTP cannot always deliver every event and WebSocket can.
+
+    Attributes:
+        count: How many events are known to be lost (at least one).
+    """
+
+    count: int
+
+
+class ConnectionState(enum.Enum):
+    """Where a connection is in its life."""
+
+    NEW = "new"
+    OPEN = "open"
+    RECONNECTING = "reconnecting"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionStatusChanged(Event):
+    """A connection moved from one :class:`ConnectionState` to another.
+
+    Attributes:
+        state: The new state.
+        previous: The state before.
+        reason: What caused the change (the transport error, ...), if known.
+    """
+
+    state: ConnectionState
+    previous: ConnectionState
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

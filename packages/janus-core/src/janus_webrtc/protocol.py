@@ -8,6 +8,7 @@ before a message is logged. Nothing in this module awaits, so it is tested witho
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -45,6 +46,8 @@ __all__ = [
     "parse_server_info",
     "plugin_error_of",
     "redact",
+    "redact_text",
+    "routing_of",
 ]
 
 Message = dict[str, Any]
@@ -66,6 +69,14 @@ SECRET_KEYS: Final = frozenset(
 """Keys whose values never reach a log line."""
 
 _REDACTED: Final = "<redacted>"
+
+_SDP_SECRET_LINE: Final = re.compile(r"(a=(?:ice-pwd|crypto):)[^\r\n]*")
+"""SDP attributes that carry credentials: the ICE password and SDES keys."""
+
+_JSON_SECRET: Final = re.compile(
+    r'("(?:' + "|".join(sorted(SECRET_KEYS)) + r')"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,}\]\s]+)'
+)
+"""A secret key and its value in JSON text, even when the text was cut short."""
 
 
 class TransactionIds:
@@ -325,7 +336,11 @@ def parse_server_info(message: Mapping[str, Any]) -> ServerInfo:
 
 
 def redact(value: Any) -> Any:
-    """Return a copy of a message with every secret value replaced, safe to log."""
+    """Return a copy of a message with every secret value replaced, safe to log.
+
+    Secret keys (:data:`SECRET_KEYS`) lose their values; SDP text loses its ICE password and
+    SDES key lines.
+    """
     if isinstance(value, Mapping):
         return {
             key: _REDACTED if key in SECRET_KEYS and item is not None else redact(item)
@@ -333,7 +348,46 @@ def redact(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [redact(item) for item in value]
+    if isinstance(value, str) and "a=" in value:
+        return _SDP_SECRET_LINE.sub(rf"\1{_REDACTED}", value)
     return value
+
+
+def redact_text(text: str) -> str:
+    """Hide secrets in text that may hold JSON or SDP, even cut short (for foreign logs).
+
+    Args:
+        text: Text such as a WebSocket frame as another library would log it.
+
+    Returns:
+        The text with the values of secret keys and SDP credential lines replaced.
+    """
+    text = _JSON_SECRET.sub(rf'\1"{_REDACTED}"', text)
+    return _SDP_SECRET_LINE.sub(rf"\1{_REDACTED}", text)
+
+
+def routing_of(message: Mapping[str, Any]) -> tuple[str | None, int | None, int | None]:
+    """Read the fields that route an incoming message, checking their types.
+
+    Args:
+        message: A JSON object received from Janus.
+
+    Returns:
+        ``(transaction, session_id, sender)``, each ``None`` when absent.
+
+    Raises:
+        ProtocolError: A routing field has the wrong type (a list, an object, a bool, ...).
+    """
+    transaction = message.get("transaction")
+    if transaction is not None and type(transaction) is not str:
+        raise ProtocolError(f"transaction is a {type(transaction).__name__}, not a string")
+    session_id = message.get("session_id")
+    if session_id is not None and type(session_id) is not int:
+        raise ProtocolError(f"session_id is a {type(session_id).__name__}, not an integer")
+    sender = message.get("sender")
+    if sender is not None and type(sender) is not int:
+        raise ProtocolError(f"sender is a {type(sender).__name__}, not an integer")
+    return transaction, session_id, sender
 
 
 def candidates_to_wire(candidates: Iterable[Candidate | None]) -> list[Message]:

@@ -9,10 +9,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from . import protocol
-from .errors import ProtocolError, SessionNotFoundError, StateError
+from .errors import ProtocolError, SessionLostError, SessionNotFoundError, StateError
 from .events import EventCallback, EventStream
 from .handle import Handle
-from .messages import Event, SessionTimeout
+from .messages import Event, EventsLost, SessionLost, SessionTimeout
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -47,6 +47,8 @@ class Session:
         self._state = SessionState.OPEN
         self._handles: dict[int, Handle] = {}
         self._events = EventStream(connection.event_queue_size, owner=f"session {session_id}")
+        self._destroying = False
+        self._lost_reason: str | None = None
 
     def __repr__(self) -> str:
         return f"<Session id={self._id} {self._state.value} handles={len(self._handles)}>"
@@ -72,12 +74,22 @@ class Session:
         return self._state is SessionState.CLOSED
 
     @property
+    def lost_reason(self) -> str | None:
+        """Why the session was lost (see :class:`SessionLost`), or ``None`` if it was not."""
+        return self._lost_reason
+
+    @property
     def handles(self) -> tuple[Handle, ...]:
         """The handles attached through this session and not detached."""
         return tuple(self._handles.values())
 
     def _check_open(self, action: str) -> None:
         if self._state is not SessionState.OPEN:
+            if self._lost_reason is not None:
+                raise SessionLostError(
+                    f"cannot {action}: session {self._id} was lost: {self._lost_reason}",
+                    reason=self._lost_reason,
+                )
             raise StateError(f"cannot {action}: session {self._id} is {self._state.value}")
 
     @overload
@@ -150,6 +162,7 @@ class Session:
         """
         if self._state is SessionState.CLOSED:
             return
+        self._destroying = True
         try:
             if not self._connection.closed:
                 await self._connection._request("destroy", session_id=self._id, timeout=timeout)
@@ -158,13 +171,40 @@ class Session:
         finally:
             await self._close("destroyed")
 
-    async def _close(self, reason: str) -> None:
+    async def _lose(self, reason: str) -> None:
+        """The session is gone without being destroyed: tell everyone why, then close."""
+        if self._state is SessionState.CLOSED:
+            return
+        logger.warning("session %d lost: %s", self._id, reason)
+        self._lost_reason = reason
+        event = SessionLost(reason)
+        handles = list(self._handles.values())
+        for handle in handles:
+            handle._session_lost(event)
+        self._events.publish(event)
+        await self._close(f"lost: {reason}", handles)
+
+    async def _timed_out(self, reason: str) -> None:
+        """Janus destroyed the session for lack of keepalives: report it, then lose it."""
+        if self._state is SessionState.CLOSED:
+            return
+        self._events.publish(SessionTimeout())
+        await self._lose(reason)
+
+    def _events_lost(self, count: int) -> None:
+        """Events of this session were lost on the way: tell the session's and handles' users."""
+        event = EventsLost(count)
+        for handle in list(self._handles.values()):
+            handle._publish(event)
+        self._events.publish(event)
+
+    async def _close(self, reason: str, handles: list[Handle] | None = None) -> None:
         """Close locally: detach every handle, end the event stream, forget the session."""
         if self._state is SessionState.CLOSED:
             return
         self._state = SessionState.CLOSED
         self._connection._forget_session(self._id)
-        for handle in list(self._handles.values()):
+        for handle in handles if handles is not None else list(self._handles.values()):
             await handle._mark_detached(f"detached ({reason} session)")
         self._handles.clear()
         await self._events.aclose()
@@ -183,13 +223,19 @@ class Session:
             handle._message_received(message)
             return
         event = protocol.parse_event(message)
-        self._events.publish(event)
         if isinstance(event, SessionTimeout):
-            logger.warning("session %d timed out on the server", self._id)
-            self._connection._spawn(self._close("timed out"))
+            if not self._destroying:
+                self._connection._spawn(self._timed_out("Janus timed the session out"))
+            return
+        self._events.publish(event)
 
     def events(self) -> AsyncIterator[Event]:
-        """Iterate session-level events (such as :class:`SessionTimeout`) until it closes."""
+        """Iterate session-level events until it closes.
+
+        A session that ends without :meth:`destroy` (Janus timed it out, restarted, or stayed
+        unreachable) delivers :class:`SessionLost` last, after :class:`SessionTimeout` when
+        Janus timed it out.
+        """
         return self._events.backlog
 
     def on(self, callback: EventCallback, *types: type[Event]) -> Callable[[], None]:

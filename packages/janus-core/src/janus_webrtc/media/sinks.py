@@ -72,19 +72,24 @@ class FrameCounter:
         counts = ", ".join(f"{k}={c.frames}" for k, c in sorted(self._counts.items()))
         return f"<FrameCounter {counts or 'no frames'}>"
 
-    def count(self, kind: str, *, mid: str | None = None) -> KindCount:
-        """Return the figures of one kind (``"audio"`` or ``"video"``); zero if none seen.
+    def count(self, kind: str | None = None, *, mid: str | None = None) -> KindCount:
+        """Return the figures of one kind, or of the track of one mid; zero if none seen.
 
         Args:
-            kind: The kind of media.
-            mid: Only the track of this mid (its kind must be ``kind``).
-        """
-        if mid is None:
-            return self._counts.setdefault(kind, KindCount())
-        return self._by_mid.setdefault(mid, KindCount())
+            kind: ``"audio"`` or ``"video"``: every track of that kind.
+            mid: Only the track of this mid (``kind`` may then be left out).
 
-    def frames(self, kind: str, *, mid: str | None = None) -> int:
-        """Return how many frames of ``kind`` (of the track of ``mid``, if given) were read."""
+        Raises:
+            ValueError: Neither ``kind`` nor ``mid`` given.
+        """
+        if mid is not None:
+            return self._by_mid.setdefault(mid, KindCount())
+        if kind is None:
+            raise ValueError("count() needs a kind or a mid")
+        return self._counts.setdefault(kind, KindCount())
+
+    def frames(self, kind: str | None = None, *, mid: str | None = None) -> int:
+        """Return how many frames of ``kind`` (or of the track of ``mid``) were read."""
         return self.count(kind, mid=mid).frames
 
     @property
@@ -129,7 +134,7 @@ class FrameCounter:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def wait_frames(
-        self, kind: str, count: int, *, mid: str | None = None, timeout: float = 10.0
+        self, kind: str | None, count: int, *, mid: str | None = None, timeout: float = 10.0
     ) -> KindCount:
         """Wait until at least ``count`` frames of ``kind`` (of ``mid``, if given) were read.
 

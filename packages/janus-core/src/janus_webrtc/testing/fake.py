@@ -90,7 +90,7 @@ class FakeTransport(Transport):
         if sink is not None:
             sink.connection_lost(exc)
 
-    def session_opened(self, session_id: int) -> None:
+    def session_opened(self, session_id: int, *, claimed: bool = False) -> None:
         """Record the session id."""
         self.opened_sessions.append(session_id)
 

@@ -22,6 +22,12 @@ class MessageSink(Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport closed without being asked to; ``exc`` says why, if known."""
 
+    def session_gone(self, session_id: int) -> None:
+        """The transport learned that Janus no longer knows a session (HTTP's 404)."""
+
+    def events_lost(self, session_id: int, count: int) -> None:
+        """Events Janus sent for a session were lost on the way (HTTP long-poll resets)."""
+
 
 class Transport(ABC):
     """A way to talk to Janus: WebSocket, HTTP long-poll, or a fake one in tests.
@@ -53,8 +59,15 @@ class Transport(ABC):
             TransportError: The message could not be sent.
         """
 
-    def session_opened(self, session_id: int) -> None:  # noqa: B027 - optional hook
-        """Called when a session was created or claimed over this transport."""
+    async def wait_ready(self, session_id: int | None) -> None:  # noqa: B027 - optional hook
+        """Wait until a request for this session can go out without losing its answer.
+
+        Called before a request is registered, when :attr:`send_waits_for_reply` is set (HTTP
+        holds requests while a reset long-poll may still swallow events). Default: at once.
+        """
+
+    def session_opened(self, session_id: int, *, claimed: bool = False) -> None:  # noqa: B027
+        """Called when a session was created (or, ``claimed``, taken over) on this transport."""
 
     def session_closed(self, session_id: int) -> None:  # noqa: B027 - optional hook
         """Called when a session was destroyed or is no longer used."""

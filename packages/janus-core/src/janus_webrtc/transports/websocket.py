@@ -5,23 +5,64 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl as _ssl
+from collections.abc import Mapping
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.frames import CloseCode, Frame
 from websockets.typing import Subprotocol
 
-from ..errors import ConnectError, StateError, TransportClosedError
+from .. import protocol
+from ..errors import (
+    CertificateError,
+    ConnectError,
+    MessageTooLargeError,
+    StateError,
+    TransportClosedError,
+)
 from .base import MessageSink, Transport
 
 _encode = json.JSONEncoder(separators=(",", ":")).encode
 """One compact encoder, made once (``json.dumps`` with options builds one per call)."""
 
-__all__ = ["WebSocketTransport"]
+__all__ = ["DEFAULT_MAX_MESSAGE_SIZE", "WebSocketTransport"]
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
+
+DEFAULT_MAX_MESSAGE_SIZE = 16 * 2**20
+"""Largest message accepted from Janus by default, in bytes (16 MiB)."""
+
+
+class _RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """What websockets logs through: its frame log, with every secret hidden.
+
+    websockets logs each frame at DEBUG (``> TEXT '{"janus": ...}'``), requests with their
+    ``apisecret`` and ``token`` included, and cuts long frames short wherever they fall, even
+    inside a secret. This adapter logs a frame's kind and size only (the connection's own
+    DEBUG lines show each message, redacted) and hides secrets in every other argument.
+    """
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(level):
+            safe = tuple(_safe_argument(arg) for arg in args)
+            self.logger.log(level, protocol.redact_text(str(msg)), *safe, **kwargs)
+
+
+def _safe_argument(arg: object) -> object:
+    if isinstance(arg, Frame):
+        more = "" if arg.fin else ", continued"
+        return f"{arg.opcode.name} [{len(arg.data)} bytes{more}]"
+    if isinstance(arg, int | float):
+        return arg
+    return protocol.redact_text(str(arg))
+
+
+_FRAME_LOGGER = _RedactingLogger(logging.getLogger(f"{__name__}.frames"), {})
+"""websockets' own log lines, as ``janus_webrtc.transports.websocket.frames``."""
 
 
 class WebSocketTransport(Transport):
@@ -31,8 +72,11 @@ class WebSocketTransport(Transport):
         url: ``ws://host:port`` or ``wss://host:port``.
         subprotocol: ``janus-protocol`` for the Janus API, ``janus-admin-protocol`` for Admin.
         open_timeout: Seconds allowed for the TCP and WebSocket handshakes.
-        max_message_size: Largest message accepted from Janus, in bytes.
+        max_message_size: Largest message accepted from Janus, in bytes; a larger one closes
+            the WebSocket (code 1009) and pending requests fail with
+            :class:`~janus_webrtc.MessageTooLargeError`.
         ping_interval: Seconds between WebSocket pings that detect a dead peer (``None``: off).
+        ssl: The TLS context for ``wss://`` (``None``: the system's CAs, verified).
     """
 
     keepalive_required = True
@@ -43,14 +87,16 @@ class WebSocketTransport(Transport):
         *,
         subprotocol: str = "janus-protocol",
         open_timeout: float = 10.0,
-        max_message_size: int = 16 * 2**20,
+        max_message_size: int | None = None,
         ping_interval: float | None = 20.0,
+        ssl: _ssl.SSLContext | None = None,
     ) -> None:
         self.url = url
         self._subprotocol = subprotocol
         self._open_timeout = open_timeout
-        self._max_size = max_message_size
+        self._max_size = max_message_size or DEFAULT_MAX_MESSAGE_SIZE
         self._ping_interval = ping_interval
+        self._ssl = ssl
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
@@ -59,9 +105,17 @@ class WebSocketTransport(Transport):
         return f"WebSocketTransport({self.url!r})"
 
     async def open(self, sink: MessageSink) -> None:
-        """Open the WebSocket and start the reader task."""
+        """Open the WebSocket and start the reader task.
+
+        Raises:
+            CertificateError: The server's TLS certificate was refused.
+            ConnectError: The server cannot be reached or refused the handshake.
+        """
         if self._ws is not None or self._closing:
             raise StateError("cannot open: the WebSocket transport was already opened")
+        options: dict[str, Any] = {}
+        if self._ssl is not None:
+            options["ssl"] = self._ssl
         try:
             self._ws = await ws_connect(
                 self.url,
@@ -70,7 +124,13 @@ class WebSocketTransport(Transport):
                 max_size=self._max_size,
                 compression=None,
                 ping_interval=self._ping_interval,
+                logger=_FRAME_LOGGER,
+                **options,
             )
+        except _ssl.SSLCertVerificationError as exc:
+            raise CertificateError(
+                f"cannot connect to {self.url}: TLS certificate refused: {exc.verify_message}"
+            ) from exc
         except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
             raise ConnectError(f"cannot connect to {self.url}: {exc}") from exc
         self._reader = asyncio.create_task(
@@ -78,30 +138,30 @@ class WebSocketTransport(Transport):
         )
 
     async def _read(self, ws: ClientConnection, sink: MessageSink) -> None:
-        error: ConnectionClosed | None = None
+        reason: Exception | None = None
         try:
             async for raw in ws:
-                try:
-                    message = json.loads(raw)
-                except ValueError:
-                    logger.warning(
-                        "dropped a message from %s that is not JSON (%d chars)", self.url, len(raw)
-                    )
-                    continue
-                if not isinstance(message, dict):
-                    logger.warning("dropped a JSON message from %s that is not an object", self.url)
-                    continue
-                try:
-                    sink.message_received(message)
-                except Exception:
-                    logger.exception("failed to handle a message from %s", self.url)
+                _deliver(raw, sink, self.url)
         except ConnectionClosed as exc:
-            error = exc
+            reason = self._closed_reason(exc)
+        except Exception as exc:  # never die silently: a dead reader must reconnect
+            logger.exception("the WebSocket reader for %s failed", self.url)
+            reason = TransportClosedError(f"the WebSocket reader for {self.url} failed: {exc!r}")
+            await ws.close()
         if not self._closing:
-            reason = f"WebSocket to {self.url} closed"
-            if error is not None and error.rcvd is not None:
-                reason += f" (code {error.rcvd.code})"
-            sink.connection_lost(TransportClosedError(reason))
+            sink.connection_lost(reason or TransportClosedError(f"WebSocket to {self.url} closed"))
+
+    def _closed_reason(self, exc: ConnectionClosed) -> Exception:
+        sent = exc.sent
+        if sent is not None and sent.code == CloseCode.MESSAGE_TOO_BIG:
+            return MessageTooLargeError(
+                f"Janus sent a message larger than max_message_size ({self._max_size} bytes) "
+                f"over {self.url}; the WebSocket was closed"
+            )
+        reason = f"WebSocket to {self.url} closed"
+        if exc.rcvd is not None:
+            reason += f" (code {exc.rcvd.code})"
+        return TransportClosedError(reason)
 
     async def send(self, message: dict[str, Any]) -> None:
         """Send one JSON object as a text frame."""
@@ -122,3 +182,24 @@ class WebSocketTransport(Transport):
             await self._ws.close()
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
+
+
+def _deliver(raw: str | bytes, sink: MessageSink, url: str) -> None:
+    """Decode one frame and hand it to the sink; anything wrong is logged and dropped."""
+    try:
+        message = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        logger.warning(
+            "dropped a frame from %s that is not JSON (%d chars): %s",
+            url,
+            len(raw),
+            type(exc).__name__,
+        )
+        return
+    if not isinstance(message, Mapping) or type(message) is not dict:
+        logger.warning("dropped a JSON frame from %s that is not an object", url)
+        return
+    try:
+        sink.message_received(message)
+    except Exception:
+        logger.exception("failed to handle a message from %s", url)
