@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 
 import av
 import pytest
-from aiortc.mediastreams import MediaStreamError
 
 import janus_webrtc
 from janus_audiobridge import AudioBridgeHandle
-from janus_webrtc import RemoteTrack
-from janus_webrtc.media import ToneAudioTrack
+from janus_webrtc.media import FrameCounter, ToneAudioTrack
 from janus_webrtc.testing import HandleFactory
 from janus_webrtc.testing.rtp import mono_samples, tone_strength
 
@@ -75,34 +73,26 @@ async def poll_until(check: Callable[[], bool], *, timeout: float) -> None:
 
 @dataclass
 class Ear:
-    """Listens to a handle's remote audio: keeps the last second, measures tones in it."""
+    """Listens to a handle's remote audio: FrameCounter's figures and the last second heard."""
 
+    counter: FrameCounter = field(init=False)
     frames: list[av.AudioFrame] = field(default_factory=list)
-    count: int = 0
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def listen(self, handle: AudioBridgeHandle) -> None:
-        self._spawn(self._follow(handle))
+    def __post_init__(self) -> None:
+        self.counter = FrameCounter(on_frame=self._frame)
 
-    def _spawn(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _follow(self, handle: AudioBridgeHandle) -> None:
-        async for event in handle.remote_tracks():
-            if event.kind == "audio":
-                self._spawn(self._read(event))
-
-    async def _read(self, event: RemoteTrack) -> None:
-        while True:
-            try:
-                frame = await event.track.recv()
-            except MediaStreamError:
-                return
+    def _frame(self, kind: str, frame: av.AudioFrame | av.VideoFrame) -> None:
+        if isinstance(frame, av.AudioFrame):
             self.frames.append(frame)
             del self.frames[:-50]
-            self.count += 1
+
+    def listen(self, handle: AudioBridgeHandle) -> None:
+        """Listen to the handle's next call (the figures add up over calls)."""
+        handle.record_to(self.counter, kinds=("audio",))
+
+    @property
+    def count(self) -> int:
+        return self.counter.frames("audio")
 
     def tone(self, frequency: float) -> float:
         """The share of the last second's energy at ``frequency`` (0-1)."""
@@ -111,8 +101,8 @@ class Ear:
         return tone_strength(mono_samples(self.frames), self.frames[0].sample_rate, frequency)
 
     async def wait_frames(self, count: int, *, timeout: float = 10.0) -> None:
-        target = self.count + count
-        await poll_until(lambda: self.count >= target, timeout=timeout)
+        """Wait until ``count`` more frames than now were heard."""
+        await self.counter.wait_frames("audio", self.count + count, timeout=timeout)
 
     async def wait_hearing(
         self, frequency: float, *, heard: bool = True, timeout: float = 10.0
@@ -131,25 +121,11 @@ class Ear:
                 f"level {self.tone(frequency):.3f} after {self.count} frames"
             ) from None
 
-    async def close(self) -> None:
-        for task in list(self.tasks):
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-
 
 @pytest.fixture
-async def ears() -> AsyncIterator[Callable[[], Ear]]:
-    """Makes ears; their reader tasks are cancelled after the test."""
-    made: list[Ear] = []
-
-    def make() -> Ear:
-        ear = Ear()
-        made.append(ear)
-        return ear
-
-    yield make
-    for ear in made:
-        await ear.close()
+def ears() -> Callable[[], Ear]:
+    """Makes ears (each stops listening when its handle's call ends)."""
+    return Ear
 
 
 async def participant(

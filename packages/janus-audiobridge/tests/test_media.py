@@ -262,9 +262,9 @@ async def test_hangup_and_detach_release_everything_and_the_handle_joins_again(
     tone = ToneAudioTrack(frequency=ALICE)
     handle.add_track(tone)
     ear = ears()
-    ear.listen(handle)
     pcs = []
     for target in (room, other):
+        ear.listen(handle)  # a sink serves one call: give it for each
         await handle.join(target, display="a")
         await handle.wait_connected(timeout=10)
         await ear.wait_frames(25)
@@ -281,13 +281,13 @@ async def test_hangup_and_detach_release_everything_and_the_handle_joins_again(
                     break
                 await asyncio.sleep(0.05)
     # The core hangup too, then detach.
+    ear.listen(handle)
     await handle.join(room, display="a")
     await ear.wait_frames(25)
     await handle.hangup()
     assert handle.peer_connection is None
     await handle.detach()
     assert tone.readyState == "ended"
-    await ear.close()
     del ear
 
     def released() -> bool:

@@ -10,12 +10,17 @@ from dataclasses import dataclass, field
 
 import av
 import pytest
-from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.mediastreams import MediaStreamTrack
 
 import janus_webrtc
 from janus_streaming import MountpointCreated, RtpMedia, StreamingHandle
-from janus_webrtc import RemoteTrack, WebRTCHandle
-from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack, read_frame_number
+from janus_webrtc import WebRTCHandle
+from janus_webrtc.media import (
+    FrameCounter,
+    TestPatternVideoTrack,
+    ToneAudioTrack,
+    read_frame_number,
+)
 from janus_webrtc.testing import HandleFactory
 from janus_webrtc.testing.rtp import RtpSource, mono_samples, tone_strength
 
@@ -116,85 +121,70 @@ async def poll_until(check: Callable[[], bool], *, timeout: float) -> None:
 
 @dataclass
 class MidFrames:
-    """Reads every remote track of a handle: decoded frames per mid, video sizes, audio kept."""
+    """What one viewer decodes: FrameCounter's per-mid figures, plus the last second of audio
+    and the last frame number drawn by the test pattern (for the tests that look at content)."""
 
-    frames: dict[str, int] = field(default_factory=dict)
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
-    numbers: dict[str, int] = field(default_factory=dict)
-    audio: dict[str, list[av.AudioFrame]] = field(default_factory=dict)
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    counter: FrameCounter = field(init=False)
+    last_number: int | None = None
+    audio: list[av.AudioFrame] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.counter = FrameCounter(on_frame=self._frame)
 
     def watch(self, handle: WebRTCHandle) -> None:
-        self._spawn(self._follow(handle))
+        """Read the remote tracks of the handle's next call (the figures add up over calls)."""
+        handle.record_to(self.counter)
 
-    def _spawn(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+    def _frame(self, kind: str, frame: av.AudioFrame | av.VideoFrame) -> None:
+        if isinstance(frame, av.VideoFrame):
+            number = read_frame_number(frame)
+            if number is not None:
+                self.last_number = number
+        else:
+            self.audio.append(frame)
+            del self.audio[:-50]
 
-    async def _follow(self, handle: WebRTCHandle) -> None:
-        async for event in handle.remote_tracks():
-            self._spawn(self._read(event))
+    @property
+    def frames(self) -> dict[str, int]:
+        """Frames decoded so far, per mid."""
+        return {mid: self.counter.frames(mid=mid) for mid in self.counter.mids}
 
-    async def _read(self, event: RemoteTrack) -> None:
-        mid = event.mid or "?"
-        while True:
-            try:
-                frame = await event.track.recv()
-            except MediaStreamError:
-                return
-            self.frames[mid] = self.frames.get(mid, 0) + 1
-            if event.kind == "video":
-                self.sizes[mid] = (frame.width, frame.height)
-                number = read_frame_number(frame)
-                if number is not None:
-                    self.numbers[mid] = number
-            else:
-                kept = self.audio.setdefault(mid, [])
-                kept.append(frame)
-                del kept[:-50]
+    @property
+    def sizes(self) -> dict[str, tuple[int | None, int | None]]:
+        """The size of the last video frame, per mid."""
+        figures = {mid: self.counter.count(mid=mid) for mid in self.counter.mids}
+        return {mid: (f.width, f.height) for mid, f in figures.items() if f.width is not None}
 
     def count(self, mid: str) -> int:
-        return self.frames.get(mid, 0)
+        return self.counter.frames(mid=mid)
 
     def snapshot(self) -> dict[str, int]:
-        return dict(self.frames)
+        return self.frames
 
     def since(self, before: dict[str, int], mid: str) -> int:
         return self.count(mid) - before.get(mid, 0)
 
     async def wait(self, mid: str, count: int, *, timeout: float = 10.0) -> None:
         """Wait until ``mid`` has ``count`` more frames than now."""
-        target = self.count(mid) + count
-        await poll_until(lambda: self.count(mid) >= target, timeout=timeout)
+        await self.counter.wait_frames(None, self.count(mid) + count, mid=mid, timeout=timeout)
 
     async def wait_size(self, mid: str, size: tuple[int, int], *, timeout: float = 10.0) -> None:
         await poll_until(lambda: self.sizes.get(mid) == size, timeout=timeout)
 
-    def tone(self, mid: str, frequency: float) -> float:
-        """How much of the last second of audio on ``mid`` is at ``frequency`` (0-1)."""
-        frames = self.audio.get(mid, [])
-        if not frames:
+    def tone(self, frequency: float) -> float:
+        """How much of the last second of audio is at ``frequency`` (0-1)."""
+        if not self.audio:
             return 0.0
-        return tone_strength(mono_samples(frames), frames[0].sample_rate, frequency)
-
-    async def close(self) -> None:
-        for task in list(self.tasks):
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        return tone_strength(mono_samples(self.audio), self.audio[0].sample_rate, frequency)
 
 
 @pytest.fixture
-async def frames() -> AsyncIterator[MidFrames]:
-    """A per-mid frame reader for one handle, its tasks cancelled after the test."""
-    reader = MidFrames()
-    yield reader
-    await reader.close()
+def frames() -> MidFrames:
+    """What one viewer decodes (its FrameCounter stops with the viewer's call)."""
+    return MidFrames()
 
 
 @pytest.fixture
-async def frames2() -> AsyncIterator[MidFrames]:
-    """A second per-mid frame reader (for a second viewer)."""
-    reader = MidFrames()
-    yield reader
-    await reader.close()
+def frames2() -> MidFrames:
+    """What a second viewer decodes."""
+    return MidFrames()
