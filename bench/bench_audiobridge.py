@@ -38,13 +38,11 @@ from typing import Any
 
 import websockets
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from websockets.typing import Subprotocol
 
 import janus_webrtc
 from janus_audiobridge import AudioBridgeHandle
-from janus_webrtc import RemoteTrack
-from janus_webrtc.media import ToneAudioTrack
+from janus_webrtc.media import FrameCounter, ToneAudioTrack
 from janus_webrtc.testing import JanusServer, ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.rtp import mono_samples, tone_strength
 
@@ -56,35 +54,26 @@ HEARD = 0.5
 
 
 class Ear:
-    """Reads a remote audio track: when the first frame came, and the first with the tone."""
+    """A FrameCounter of the heard audio, and when the speaker's tone was first in a frame."""
 
     def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.first: float | None = None
+        self.started = time.monotonic()
         self.tone: float | None = None
         self.heard = asyncio.Event()
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.counter = FrameCounter(on_frame=self._frame)
 
-    def track(self, track: MediaStreamTrack) -> None:
-        self.tasks.add(asyncio.ensure_future(self._read(track)))
+    def _frame(self, kind: str, frame: Any) -> None:
+        if (
+            self.tone is None
+            and tone_strength(mono_samples([frame]), frame.sample_rate, TONE) > HEARD
+        ):
+            self.tone = time.monotonic() - self.started
+            self.heard.set()
 
-    async def _read(self, track: MediaStreamTrack) -> None:
-        with contextlib.suppress(MediaStreamError):
-            while True:
-                frame = await track.recv()
-                now = time.perf_counter() - self.started
-                if self.first is None:
-                    self.first = now
-                if self.tone is None:
-                    level = tone_strength(mono_samples([frame]), frame.sample_rate, TONE)
-                    if level > HEARD:
-                        self.tone = now
-                        self.heard.set()
-
-    async def close(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+    @property
+    def first(self) -> float | None:
+        first_at = self.counter.count("audio").first_at
+        return None if first_at is None else first_at - self.started
 
 
 async def library_join(session: janus_webrtc.Session, room: int | str) -> Ear:
@@ -92,13 +81,12 @@ async def library_join(session: janus_webrtc.Session, room: int | str) -> Ear:
     listener.configure_rtc(RTCConfiguration(iceServers=[]))
     listener.add_track(ToneAudioTrack(amplitude=0.0))
     ear = Ear()
-    listener.on(lambda event: ear.track(event.track), RemoteTrack)
-    ear.started = time.perf_counter()
+    listener.record_to(ear.counter)
+    ear.started = time.monotonic()
     try:
         await listener.join(room, display="listener")
         await asyncio.wait_for(ear.heard.wait(), 20)
     finally:
-        await ear.close()
         await listener.detach()
     return ear
 
@@ -113,8 +101,9 @@ async def raw_join(janus: RawJanus, session: int, room: int | str) -> Ear:
     silence = ToneAudioTrack(amplitude=0.0)
     pc.addTrack(silence)
     ear = Ear()
-    pc.on("track", ear.track)
-    ear.started = time.perf_counter()
+    pc.on("track", ear.counter.addTrack)
+    await ear.counter.start()
+    ear.started = time.monotonic()
     try:
         await pc.setLocalDescription(await pc.createOffer())
         offer = {"type": "offer", "sdp": pc.localDescription.sdp}
@@ -124,7 +113,7 @@ async def raw_join(janus: RawJanus, session: int, room: int | str) -> Ear:
         await pc.setRemoteDescription(RTCSessionDescription(answer["sdp"], answer["type"]))
         await asyncio.wait_for(ear.heard.wait(), 20)
     finally:
-        await ear.close()
+        await ear.counter.stop()
         await pc.close()
         silence.stop()
         await janus.request({"janus": "detach", "session_id": session, "handle_id": handle})

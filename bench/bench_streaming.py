@@ -39,13 +39,11 @@ from typing import Any
 
 import websockets
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from websockets.typing import Subprotocol
 
 import janus_webrtc
 from janus_streaming import MountpointCreated, RtpMedia, StreamingHandle
-from janus_webrtc import RemoteTrack
-from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
+from janus_webrtc.media import FrameCounter, TestPatternVideoTrack, ToneAudioTrack
 from janus_webrtc.testing import JanusServer, ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.rtp import RtpSource
 
@@ -99,32 +97,23 @@ async def stop_feed(process: asyncio.subprocess.Process) -> None:
 
 
 class Frames:
-    """Reads every track given: when each kind's first frame came, and frames per kind."""
+    """A viewer's FrameCounter and when the viewer started: first frames, frames per kind."""
 
     def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.first: dict[str, float] = {}
-        self.counts: dict[str, int] = {"audio": 0, "video": 0}
-        self.both = asyncio.Event()
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.started = time.monotonic()
+        self.counter = FrameCounter()
 
-    def track(self, track: MediaStreamTrack) -> None:
-        self.tasks.add(asyncio.ensure_future(self._read(track)))
+    def first(self, kind: str) -> float:
+        first_at = self.counter.count(kind).first_at
+        assert first_at is not None
+        return first_at - self.started
 
-    async def _read(self, track: MediaStreamTrack) -> None:
-        with contextlib.suppress(MediaStreamError):
-            while True:
-                await track.recv()
-                self.counts[track.kind] += 1
-                if track.kind not in self.first:
-                    self.first[track.kind] = time.perf_counter() - self.started
-                    if len(self.first) == 2:
-                        self.both.set()
+    async def both(self, timeout: float) -> None:
+        for kind in ("video", "audio"):
+            await self.counter.wait_frames(kind, 1, timeout=timeout)
 
-    async def close(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+    def video(self) -> int:
+        return self.counter.frames("video")
 
 
 # -- the two clients ---------------------------------------------------------------------------
@@ -139,13 +128,12 @@ class LibraryViewer:
     async def watch(self, mountpoint: int | str) -> None:
         handle = await self.session.attach(StreamingHandle)
         handle.configure_rtc(RTCConfiguration(iceServers=[]))
-        handle.on(lambda event: self.frames.track(event.track), RemoteTrack)
+        handle.record_to(self.frames.counter)
         self.handle = handle
-        self.frames.started = time.perf_counter()
+        self.frames.started = time.monotonic()
         await handle.watch(mountpoint)
 
     async def close(self) -> None:
-        await self.frames.close()
         if self.handle is not None:
             await self.handle.detach()
 
@@ -165,9 +153,10 @@ class RawViewer:
         self.handle = attached["data"]["id"]
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.pc = pc
-        pc.on("track", self.frames.track)
+        pc.on("track", self.frames.counter.addTrack)
+        await self.frames.counter.start()
         address = {"janus": "message", "session_id": self.session, "handle_id": self.handle}
-        self.frames.started = time.perf_counter()
+        self.frames.started = time.monotonic()
         prepared = await self.janus.request(
             {**address, "body": {"request": "watch", "id": mountpoint}}
         )
@@ -178,7 +167,7 @@ class RawViewer:
         await self.janus.request({**address, "body": {"request": "start"}, "jsep": answer})
 
     async def close(self) -> None:
-        await self.frames.close()
+        await self.frames.counter.stop()
         if self.pc is not None:
             await self.pc.close()
         if self.handle is not None:
@@ -235,9 +224,9 @@ async def first_frames(url: str, mountpoint: int | str, rounds: int) -> dict[str
                 viewer = make()
                 try:
                     await viewer.watch(mountpoint)
-                    await asyncio.wait_for(viewer.frames.both.wait(), 20)
+                    await viewer.frames.both(timeout=20)
                     for medium in ("video", "audio"):
-                        timings[kind][medium].append(viewer.frames.first[medium])
+                        timings[kind][medium].append(viewer.frames.first(medium))
                 finally:
                     await viewer.close()
     return timings
@@ -252,17 +241,14 @@ async def rates(url: str, kind: str, mountpoint: int | str, count: int, seconds:
         try:
             for viewer in viewers:
                 await viewer.watch(mountpoint)
-            await asyncio.gather(*(asyncio.wait_for(v.frames.both.wait(), 30) for v in viewers))
+            await asyncio.gather(*(v.frames.both(timeout=30) for v in viewers))
             await asyncio.sleep(1.0)  # warm-up
-            before = [v.frames.counts["video"] for v in viewers]
+            before = [v.frames.video() for v in viewers]
             cpu, wall = time.process_time(), time.perf_counter()
             await asyncio.sleep(seconds)
             elapsed = time.perf_counter() - wall
             cpu_share = (time.process_time() - cpu) / elapsed * 100
-            fps = [
-                (v.frames.counts["video"] - b) / elapsed
-                for v, b in zip(viewers, before, strict=True)
-            ]
+            fps = [(v.frames.video() - b) / elapsed for v, b in zip(viewers, before, strict=True)]
         finally:
             for viewer in viewers:
                 await viewer.close()

@@ -9,15 +9,14 @@ import asyncio
 import contextlib
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from aiortc import RTCConfiguration
-from aiortc.mediastreams import MediaStreamError
 
 import janus_webrtc
 from janus_audiobridge import AnnouncementStopped, AudioBridgeHandle
-from janus_webrtc import RemoteTrack
-from janus_webrtc.media import ToneAudioTrack
+from janus_webrtc.media import FrameCounter, ToneAudioTrack
 from janus_webrtc.testing import JanusEndpoints, restrict_aioice_to
 from janus_webrtc.testing.rtp import mono_samples, tone_strength, write_opus_tone
 
@@ -25,11 +24,14 @@ TONES = {"alice": 440.0, "bob": 880.0}
 PROMPT = 660.0
 
 
-async def _listen(event: RemoteTrack, heard: list[object]) -> None:
-    with contextlib.suppress(MediaStreamError):
-        while True:
-            heard.append(await event.track.recv())
-            del heard[:-50]
+def _keeper(heard: list[object]) -> Callable[[str, object], None]:
+    """A FrameCounter callback keeping the last second heard."""
+
+    def keep(kind: str, frame: object) -> None:
+        heard.append(frame)
+        del heard[:-50]
+
+    return keep
 
 
 def _levels(heard: list[object]) -> str:
@@ -56,14 +58,10 @@ async def run(endpoints: JanusEndpoints) -> None:
             room = (await alice.create_room(sampling_rate=48000, description="demo")).room
             print(f"  room {room} created")
             heard: dict[str, list[object]] = {name: [] for name in TONES}
-            readers: set[asyncio.Task[None]] = set()
             for name, handle in handles.items():
                 handle.configure_rtc(RTCConfiguration(iceServers=[]))
                 handle.add_track(ToneAudioTrack(frequency=TONES[name]))
-                handle.on(
-                    lambda e, n=name: readers.add(asyncio.ensure_future(_listen(e, heard[n]))),
-                    RemoteTrack,
-                )
+                handle.record_to(FrameCounter(on_frame=_keeper(heard[name])), kinds=("audio",))
                 started = time.perf_counter()
                 await handle.join(room, display=name)
                 await handle.wait_connected(timeout=10)
@@ -79,9 +77,6 @@ async def run(endpoints: JanusEndpoints) -> None:
             hears_bob = tone_strength(mono_samples(heard["alice"]), 48000, TONES["bob"])
             for handle in handles.values():
                 await handle.leave()
-            for task in readers:
-                task.cancel()
-            await asyncio.gather(*readers, return_exceptions=True)
             await alice.destroy_room(room)
             if hears_bob < 0.1:
                 raise AssertionError("alice did not hear bob")

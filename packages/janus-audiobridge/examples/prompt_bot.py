@@ -20,15 +20,14 @@ import asyncio
 import contextlib
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from aiortc import RTCConfiguration
-from aiortc.mediastreams import MediaStreamError
 
 import janus_webrtc
 from janus_audiobridge import AnnouncementStarted, AnnouncementStopped, AudioBridgeHandle
-from janus_webrtc import RemoteTrack
-from janus_webrtc.media import ToneAudioTrack
+from janus_webrtc.media import FrameCounter, ToneAudioTrack
 from janus_webrtc.testing.rtp import mono_samples, tone_strength, write_opus_tone
 
 TONE = 660.0
@@ -50,12 +49,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-async def listen(track: RemoteTrack, heard: list[object]) -> None:
-    """Keep the last second of what the bot hears."""
-    with contextlib.suppress(MediaStreamError):
-        while True:
-            heard.append(await track.track.recv())
-            del heard[:-50]
+def keeper(heard: list[object]) -> Callable[[str, object], None]:
+    """A FrameCounter callback keeping the last second of what the bot hears."""
+
+    def keep(kind: str, frame: object) -> None:
+        heard.append(frame)
+        del heard[:-50]
+
+    return keep
 
 
 async def run_bot(args: argparse.Namespace, prompt: Path) -> None:
@@ -72,8 +73,7 @@ async def run_bot(args: argparse.Namespace, prompt: Path) -> None:
                 room = (await bot.create_room(room, sampling_rate=48000, pin=args.pin)).room
                 print(f"created room {room}", flush=True)
             heard: list[object] = []
-            listeners: set[asyncio.Task[None]] = set()
-            bot.on(lambda e: listeners.add(asyncio.ensure_future(listen(e, heard))), RemoteTrack)
+            bot.record_to(FrameCounter(on_frame=keeper(heard)), kinds=("audio",))
             bot.add_track(ToneAudioTrack(amplitude=0.0))  # silence: the bot only listens
             joined = await bot.join(room, display="prompt-bot", pin=args.pin)
             await bot.wait_connected(timeout=15)
@@ -89,9 +89,6 @@ async def run_bot(args: argparse.Namespace, prompt: Path) -> None:
                 await asyncio.sleep(0.5)
             await stopped
             print("announcement over", flush=True)
-            for task in listeners:
-                task.cancel()
-            await asyncio.gather(*listeners, return_exceptions=True)
             await bot.leave()
             if args.create:
                 await bot.destroy_room(room)
