@@ -313,7 +313,7 @@ async def bench(url: str, quick: bool, steps: list[int] | None) -> None:
                 print(f"  {kind:>8} | {ms(values['video']):>8} {ms(values['audio']):>8}")
             print(f"\n2. viewers at full frame rate (>= {FULL_RATE:g} fps) in one process")
             if steps is None:
-                steps = [1, 4] if quick else [1, 2, 4, 8, 12, 16, 24, 32]
+                steps = [1, 4] if quick else [1, 2, 4, 8, 16, 24, 32, 40, 48, 64]
             best = await capacity(url, created.id, steps, seconds=2.0 if quick else 4.0)
             for kind, count in best.items():
                 print(f"  => {kind}: {count} viewers at full rate")
