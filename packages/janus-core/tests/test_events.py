@@ -142,3 +142,24 @@ async def test_closing_fails_waiters_and_ends_subscriptions() -> None:
     with pytest.raises(StateError):
         await stream.wait_for((WebRTCUp,), None, timeout=5)
     stream.close()  # idempotent
+
+
+async def test_timed_get_returns_an_event_or_raises() -> None:
+    stream = EventStream(8, owner="handle 7")
+    queue = stream.subscribe(Numbered)
+    stream.publish(WebRTCUp())  # filtered out: the queue only takes Numbered
+    stream.publish(Numbered(1))
+    first = await queue.get(timeout=1)
+    assert first == Numbered(1) and first.n == 1  # typed as Numbered
+    with pytest.raises(JanusTimeoutError, match=r"no event from handle 7 within 0\.01 s"):
+        await queue.get(timeout=0.01)
+    assert isinstance(JanusTimeoutError("x"), TimeoutError)
+    later = asyncio.get_running_loop().call_soon(stream.publish, Numbered(2))
+    assert (await queue.get(timeout=5)).n == 2  # waits for an event published later
+    later.cancel()
+    stream.publish(Numbered(3))
+    stream.close()
+    assert queue.closed
+    assert (await queue.get()).n == 3  # what was queued is still read after close
+    with pytest.raises(StateError, match="queue of handle 7 is closed"):
+        await queue.get(timeout=1)

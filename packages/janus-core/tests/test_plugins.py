@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+from importlib.metadata import EntryPoint
 
 import pytest
 
@@ -100,3 +101,43 @@ def test_importing_the_core_does_not_import_aiortc() -> None:
     code = "import sys, janus_webrtc, janus_webrtc.testing.plugin; print('aiortc' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def broken_registry() -> PluginRegistry:
+    """A registry whose entry point ``broken`` fails to import, as a package missing aiortc."""
+    registry = PluginRegistry(group=None)
+    registry._load_entry_point(
+        EntryPoint(
+            name="broken", value="janus_no_such_module_anywhere.plugin", group="janus_webrtc"
+        )
+    )
+    return registry
+
+
+def test_a_plugin_that_failed_to_load_is_named_when_attached() -> None:
+    registry = broken_registry()
+    (failure,) = registry.failures()
+    assert failure.entry_point == "broken"
+    assert isinstance(failure.exception, ModuleNotFoundError)
+    with pytest.raises(janus_webrtc.PluginLoadError) as caught:
+        registry.handle_class("janus.plugin.broken")
+    error = caught.value
+    assert (error.plugin_id, error.entry_point) == ("janus.plugin.broken", "broken")
+    assert "ModuleNotFoundError" in error.reason and "janus_no_such_module_anywhere" in str(error)
+    assert error.__cause__ is failure.exception
+    # Other plugins are not affected.
+    assert registry.handle_class("janus.plugin.echotest") is Handle
+
+
+@pytest.mark.janus
+async def test_attach_raises_for_a_plugin_that_failed_to_load(janus_url: str) -> None:
+    async with (
+        janus_webrtc.connect(janus_url, plugins=broken_registry()) as connection,
+        await connection.create_session() as session,
+    ):
+        with pytest.raises(
+            janus_webrtc.PluginLoadError, match=r"cannot attach to janus\.plugin\.broken"
+        ):
+            await session.attach("broken")
+        echo = await session.attach("echotest")  # the generic handle still works
+        assert type(echo) is Handle

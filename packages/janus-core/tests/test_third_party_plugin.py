@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from venvs import fresh_venv
+
 pytestmark = pytest.mark.janus
 
 DIST = "tiny-janus-recordplay"
@@ -104,18 +106,9 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv that sees this environment's packages (janus-webrtc and its dependencies)
     through a .pth file, with the tiny package installed by pip."""
     folder = tmp_path_factory.mktemp("third-party")
-    venv = folder / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
     ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     ours.update(p for p in sys.path if p.endswith("site-packages") or "/src" in p)
-    (Path(site) / "zz_outer_env.pth").write_text("\n".join(sorted(ours)) + "\n")
+    python, _ = fresh_venv(folder / "venv", ours)
     subprocess.run(
         [
             str(python),

@@ -29,7 +29,6 @@ from janus_webrtc import (
     StateError,
     Trickle,
     WebRTCHandle,
-    webrtc_ice,
 )
 from janus_webrtc.media import (
     EchoLatencyProbe,
@@ -38,6 +37,7 @@ from janus_webrtc.media import (
     ToneAudioTrack,
     read_frame_number,
 )
+from janus_webrtc.webrtc import _ice
 from janus_webrtc.webrtc_sdp import candidate_address, media_sections, sdp_candidates
 
 ANSWER_WITH_REJECTED_VIDEO = """v=0
@@ -201,11 +201,6 @@ NO_STUN = RTCConfiguration(iceServers=[])
 
 
 @pytest.fixture
-def ice_address(janus_media_ice: str) -> str:
-    return janus_media_ice
-
-
-@pytest.fixture
 async def session(janus_url: str) -> AsyncIterator[janus_webrtc.Session]:
     async with (
         janus_webrtc.connect(janus_url) as connection,
@@ -222,7 +217,7 @@ async def attach_echo(session: janus_webrtc.Session) -> EchoHandle:
 
 @pytest.mark.janus
 async def test_client_offer_media_and_state(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
         assert echo.ice_state == "new"
@@ -237,7 +232,7 @@ async def test_client_offer_media_and_state(
         assert response.jsep is not None
         # Trap 2: every candidate Janus gave is on the private ICE address.
         assert echo.remote_candidates
-        assert echo.remote_candidate_addresses == {ice_address}
+        assert echo.remote_candidate_addresses == {janus_media_ice}
         await echo.wait_connected(timeout=10)
         await echo.wait_webrtc_up(timeout=10)
         assert echo.connection_state == "connected"
@@ -276,7 +271,7 @@ async def test_client_offer_media_and_state(
 
 @pytest.mark.janus
 async def test_media_receiving_on_and_off_per_kind(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
         tone = ToneAudioTrack()
@@ -300,10 +295,10 @@ async def test_media_receiving_on_and_off_per_kind(
 
 @pytest.mark.janus
 async def test_candidates_trickled_before_the_remote_description_are_kept(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
-        early = f"candidate:9 1 udp 2015363583 {ice_address} 9 typ host"
+        early = f"candidate:9 1 udp 2015363583 {janus_media_ice} 9 typ host"
         echo._message_received(
             {
                 "janus": "trickle",
@@ -322,17 +317,17 @@ async def test_candidates_trickled_before_the_remote_description_are_kept(
             }
         )
         assert early in echo.remote_candidates
-        assert len(echo._pending_candidates) == 2
+        assert len(echo._call.pending_candidates) == 2
         echo.add_track(ToneAudioTrack())
         echo.blackhole()
         await echo.negotiate_offer({"audio": True})
-        assert echo._pending_candidates == []  # applied after the answer
+        assert echo._call.pending_candidates == []  # applied after the answer
         await echo.wait_connected(timeout=10)
 
 
 @pytest.mark.janus
 async def test_janus_offer_answered_with_a_data_channel(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     handle = await session.attach(TextRoomHandle)
     handle.configure_rtc(NO_STUN)
@@ -342,7 +337,7 @@ async def test_janus_offer_answered_with_a_data_channel(
         assert response.jsep.type == "offer"
         acked = await handle.accept_offer(response.jsep, {"request": "ack"})
         assert acked.data.get("result") == "ok"
-        assert handle.remote_candidate_addresses == {ice_address}
+        assert handle.remote_candidate_addresses == {janus_media_ice}
         channel = handle.create_data_channel("JanusDataChannel")
         channel.send(json.dumps({"textroom": "list", "transaction": "t1"}))  # queued
         assert (await handle.data_channel("JanusDataChannel")) is channel
@@ -387,7 +382,7 @@ def _ufrag(sdp: str) -> str:
 
 @pytest.mark.janus
 async def test_ice_restart_from_this_side(
-    session: janus_webrtc.Session, ice_address: str, fast_consent: float
+    session: janus_webrtc.Session, janus_media_ice: str, fast_consent: float
 ) -> None:
     async with await attach_echo(session) as echo:
         echo.add_track(ToneAudioTrack())
@@ -412,7 +407,7 @@ async def test_ice_restart_from_this_side(
 
 @pytest.mark.janus
 async def test_ice_restart_from_janus_is_followed(
-    session: janus_webrtc.Session, ice_address: str, fast_consent: float
+    session: janus_webrtc.Session, janus_media_ice: str, fast_consent: float
 ) -> None:
     handle = await session.attach(TextRoomHandle)
     handle.configure_rtc(NO_STUN)
@@ -431,7 +426,7 @@ async def test_ice_restart_from_janus_is_followed(
         # aiortc would keep Janus's old credentials, refuse Janus's checks and lose the
         # connection when Janus's consent expires (about 30 s): the new ones must be in use.
         janus_ufrag = _ufrag(restart.jsep.sdp).removeprefix("a=ice-ufrag:")
-        assert [c.remote_username for c in webrtc_ice.ice_connections(pc)] == [janus_ufrag]
+        assert [c.remote_username for c in _ice.ice_connections(pc)] == [janus_ufrag]
         await asyncio.sleep(fast_consent + 1.0)
         assert channel.is_open
         channel.send(json.dumps({"textroom": "list", "transaction": "after-restart"}))
@@ -469,7 +464,7 @@ async def test_answer_puts_local_tracks_on_the_offers_m_lines(
             tone, pattern = ToneAudioTrack(), TestPatternVideoTrack(width=160, height=120)
             echo.add_track(tone)
             echo.add_track(pattern)
-            with pytest.raises(janus_webrtc.webrtc.UnanswerableOfferError) as refused:
+            with pytest.raises(janus_webrtc.UnanswerableOfferError) as refused:
                 await echo.answer(offer)
             assert isinstance(refused.value, ValueError)
             assert refused.value.kinds == ("video",)
@@ -511,7 +506,7 @@ async def test_answers_bundle_every_m_line_on_one_transport(
 
 @pytest.mark.janus
 async def test_a_data_channel_created_before_the_tracks_is_bundled_with_them(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     async with await attach_echo(session) as echo:
         channel = echo.create_data_channel("first")  # the peer connection exists now
@@ -533,7 +528,7 @@ class PluginHangupHandle(EchoHandle):
 
 @pytest.mark.janus
 async def test_restart_media_uses_janus_core_hangup_not_the_subclass_one(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     handle = await session.attach(PluginHangupHandle)
     handle.configure_rtc(NO_STUN)
@@ -562,7 +557,7 @@ def closed_event(pc: RTCPeerConnection) -> asyncio.Event:
 
 @pytest.mark.janus
 async def test_a_close_cut_by_detach_finishes_without_task_errors(
-    session: janus_webrtc.Session, ice_address: str
+    session: janus_webrtc.Session, janus_media_ice: str
 ) -> None:
     loop = asyncio.get_running_loop()
     reported: list[dict[str, Any]] = []
@@ -663,7 +658,9 @@ async def _settled(check: Any, timeout: float = 5.0) -> None:
 
 
 @pytest.mark.janus
-async def test_no_leak_after_20_calls_and_20_attachments(janus_url: str, ice_address: str) -> None:
+async def test_no_leak_after_20_calls_and_20_attachments(
+    janus_url: str, janus_media_ice: str
+) -> None:
     await asyncio.sleep(0)
     gc.collect()
     tasks_before = set(asyncio.all_tasks())
@@ -738,3 +735,11 @@ async def test_no_leak_after_20_calls_and_20_attachments(janus_url: str, ice_add
             f"UDP sockets {_udp_sockets() - udp_before}, files {_open_files() - files_before}, "
             f"threads {_threads() - threads_before}"
         )
+
+
+def test_frame_counter_figures_by_kind_or_mid() -> None:
+    counter = FrameCounter()
+    assert counter.frames("audio") == 0 and counter.frames(mid="0") == 0
+    assert counter.mids == ()
+    with pytest.raises(ValueError, match="needs a kind or a mid"):
+        counter.count()

@@ -17,6 +17,7 @@ from janus_echotest import (
     EchoTestSlowLink,
     SubstreamChanged,
     TemporalLayerChanged,
+    errors,
 )
 from janus_echotest.messages import parse_event, parse_result
 from janus_webrtc import PluginEvent, PluginResponse, ProtocolError
@@ -48,6 +49,15 @@ def test_handle_class_attributes() -> None:
     assert issubclass(EchoTestMediaRejectedError, EchoTestError)
     assert issubclass(EchoTestMediaRejectedError, janus_webrtc.MediaRejectedError)
     assert issubclass(EchoTestError, janus_webrtc.PluginError)
+
+
+def test_every_error_code_has_its_class() -> None:
+    codes = {getattr(errors, name) for name in errors.__all__ if name.startswith("ERROR_")}
+    assert set(EchoTestError.declared_codes()) == codes
+    for code, cls in EchoTestError.declared_codes().items():
+        built = EchoTestError(code, "x")
+        assert type(built) is cls and built.plugin == "janus.plugin.echotest"
+    assert type(EchoTestError(499, "x")) is EchoTestError
 
 
 def test_every_option_of_the_plugin_is_an_argument_of_start() -> None:

@@ -21,6 +21,7 @@ from janus_echotest import (
     EchoTestError,
     EchoTestHandle,
     EchoTestMediaRejectedError,
+    InvalidElementError,
 )
 from janus_webrtc import ConnectionStateChanged, HangUp, MediaRejectedError, RemoteTrack, WebRTCUp
 from janus_webrtc.media import (
@@ -57,14 +58,16 @@ def add_media(echo: EchoTestHandle, *, video: bool = True) -> TestPatternVideoTr
     return pattern
 
 
-async def test_attach_returns_the_echotest_handle(session: janus_webrtc.Session) -> None:
-    handle = await session.attach("echotest")
+async def test_attach_returns_the_echotest_handle(janus_session: janus_webrtc.Session) -> None:
+    handle = await janus_session.attach("echotest")
     assert type(handle) is EchoTestHandle
     assert handle.plugin == "janus.plugin.echotest"
     await handle.detach()
 
 
-async def test_audio_and_video_come_back_decoded(echo: EchoTestHandle, ice_address: str) -> None:
+async def test_audio_and_video_come_back_decoded(
+    echo: EchoTestHandle, janus_media_ice: str
+) -> None:
     pattern = add_media(echo)
     assert pattern is not None
     numbers: list[int] = []
@@ -86,7 +89,7 @@ async def test_audio_and_video_come_back_decoded(echo: EchoTestHandle, ice_addre
     await up
     assert echo.webrtc_up
     # Trap 2: Janus must offer candidates on the private ICE address only.
-    assert echo.remote_candidate_addresses == {ice_address}
+    assert echo.remote_candidate_addresses == {janus_media_ice}
 
     audio = await counter.wait_frames("audio", 50, timeout=10)
     video = await counter.wait_frames("video", 30, timeout=10)
@@ -236,9 +239,10 @@ async def test_plugin_errors_carry_the_plugin_code(echo: EchoTestHandle) -> None
     add_media(echo, video=False)
     echo.blackhole()
     await echo.start(audio=True)
-    with pytest.raises(EchoTestError) as info:
+    with pytest.raises(InvalidElementError) as info:
         await echo.set_substream(5)
     assert info.value.error_code == ERROR_INVALID_ELEMENT
+    assert isinstance(info.value, EchoTestError)
     assert "substream" in info.value.error
     with pytest.raises(EchoTestError) as info:
         await echo.set_bitrate(-1)
@@ -326,14 +330,14 @@ async def test_janus_hangup_closes_the_local_peer_connection(echo: EchoTestHandl
     hangup = echo.wait_for(HangUp, timeout=5)
     closed = echo.wait_for(ConnectionStateChanged, predicate=lambda e: e.state == "closed")
     # Hang up behind the handle's back, as if Janus decided it.
-    await janus_webrtc.Handle.hangup(echo)
+    await echo.janus_hangup()
     await hangup
     await closed
     assert echo.peer_connection is None
 
 
-async def test_close_and_detach_are_idempotent(session: janus_webrtc.Session) -> None:
-    echo = await session.attach("echotest")
+async def test_close_and_detach_are_idempotent(janus_session: janus_webrtc.Session) -> None:
+    echo = await janus_session.attach("echotest")
     assert isinstance(echo, EchoTestHandle)
     await echo.close()
     await echo.close()

@@ -5,24 +5,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
-from aiortc import RTCConfiguration
 
 import janus_webrtc
 from janus_textroom import TextRoomHandle
 from janus_webrtc import EventQueue
+from janus_webrtc.testing import HandleFactory
 
 ChatFactory = Callable[[], Awaitable[TextRoomHandle]]
 
 _rooms = itertools.count(random.randrange(1_000_000, 2_000_000_000, 1000))
-
-
-@pytest.fixture
-def ice_address(janus_media_ice: str) -> str:
-    """The one address both Janus and aiortc gather on (from janus_webrtc's pytest plugin)."""
-    return janus_media_ice
 
 
 @pytest.fixture
@@ -38,33 +32,23 @@ def new_room_id() -> Callable[[], int]:
 
 
 @pytest.fixture
-async def handle(janus_session: janus_webrtc.Session) -> AsyncIterator[TextRoomHandle]:
+async def handle(janus_handle_factory: HandleFactory) -> TextRoomHandle:
     """A TextRoom handle without a PeerConnection (Janus API requests only)."""
-    attached = await janus_session.attach("textroom")
-    assert isinstance(attached, TextRoomHandle)
-    async with attached:
-        yield attached
+    return await janus_handle_factory(TextRoomHandle)
 
 
 @pytest.fixture
-async def make_chat(
-    janus_session: janus_webrtc.Session, ice_address: str
-) -> AsyncIterator[ChatFactory]:
+def make_chat(janus_handle_factory: HandleFactory, janus_media_ice: str) -> ChatFactory:
     """Make TextRoom handles whose data channel is open (host-only ICE, no STUN)."""
-    made: list[TextRoomHandle] = []
 
     async def make() -> TextRoomHandle:
-        chat = await janus_session.attach("textroom")
-        assert isinstance(chat, TextRoomHandle)
-        made.append(chat)
-        chat.configure_rtc(RTCConfiguration(iceServers=[]))
+        chat = await janus_handle_factory(TextRoomHandle)
         await chat.setup(timeout=10)
         # Trap 2 of ICE on one machine: Janus must offer the private address only.
-        assert chat.remote_candidate_addresses == {ice_address}
+        assert chat.remote_candidate_addresses == {janus_media_ice}
         return chat
 
-    yield make
-    await asyncio.gather(*(chat.close() for chat in made))
+    return make
 
 
 async def take(queue: EventQueue, count: int, *, timeout: float = 5.0) -> list[janus_webrtc.Event]:

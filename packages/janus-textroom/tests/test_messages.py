@@ -21,8 +21,9 @@ from janus_textroom import (
     TextRoomError,
     TextRoomUnauthorizedError,
     UnknownTextRoomEvent,
+    errors,
 )
-from janus_textroom.errors import textroom_error
+from janus_textroom.errors import InvalidRequestError, textroom_error
 from janus_textroom.messages import parse_event, parse_participants, parse_rooms
 from janus_webrtc import PluginError, ProtocolError
 
@@ -121,10 +122,19 @@ def test_lists() -> None:
 
 
 def test_errors_by_code() -> None:
-    error = textroom_error(417, "No such room (1)")
+    error = TextRoomError(417, "No such room (1)")
     assert type(error) is NoSuchRoomError
     assert isinstance(error, TextRoomError) and isinstance(error, PluginError)
     assert error.error_code == 417 and error.plugin == "janus.plugin.textroom"
-    assert type(textroom_error(419, "x")) is TextRoomUnauthorizedError
-    assert type(textroom_error(415, "x")) is TextRoomError
-    assert type(textroom_error(None, "x")) is TextRoomError
+    assert type(TextRoomError(419, "x")) is TextRoomUnauthorizedError
+    assert type(TextRoomError(415, "x")) is InvalidRequestError
+    assert type(TextRoomError(498, "x")) is TextRoomError
+    assert type(TextRoomError(None, "x")) is TextRoomError
+    codes = {getattr(errors, name) for name in errors.__all__ if name.startswith("ERROR_")}
+    assert set(TextRoomError.declared_codes()) == codes
+
+
+def test_textroom_error_is_a_deprecated_alias() -> None:
+    with pytest.warns(DeprecationWarning, match="TextRoomError"):
+        error = textroom_error(417, "No such room (1)")
+    assert type(error) is NoSuchRoomError

@@ -475,7 +475,7 @@ async def test_hangup_fails_pending_requests_and_detach_ends_streams(
 
 
 async def test_the_terminal_chat_example_runs_from_a_script(
-    make_chat: ChatFactory, room_id: int, janus_url: str, ice_address: str
+    make_chat: ChatFactory, room_id: int, janus_url: str, janus_media_ice: str
 ) -> None:
     me = await make_chat()
     await me.create_room(room_id)
@@ -491,7 +491,7 @@ async def test_the_terminal_chat_example_runs_from_a_script(
         "--name",
         "scripted",
         "--ice-address",
-        ice_address,
+        janus_media_ice,
         "--script",
         "--until",
         "bye now",

@@ -6,9 +6,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from aiortc import RTCConfiguration
-
-import janus_webrtc
 from janus_videocall import VideoCallHandle
 from janus_webrtc.media import FrameCounter, TestPatternVideoTrack, ToneAudioTrack
 
@@ -49,14 +46,6 @@ class Party:
 
 
 PartyFactory = Callable[..., Awaitable[Party]]
-
-
-async def attach(session: janus_webrtc.Session) -> VideoCallHandle:
-    """Attach a VideoCall handle with host-only ICE (no STUN)."""
-    handle = await session.attach("videocall")
-    assert isinstance(handle, VideoCallHandle)
-    handle.configure_rtc(RTCConfiguration(iceServers=[]))
-    return handle
 
 
 async def connect_call(caller: Party, callee: Party, *, video: bool = True) -> None:

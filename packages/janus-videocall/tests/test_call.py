@@ -17,8 +17,8 @@ from janus_videocall import (
     VideoCallHandle,
 )
 from janus_webrtc.media import TestPatternVideoTrack
-from janus_webrtc.testing import JanusEndpoints
-from support import Party, PartyFactory, attach, connect_call, media_flows, unique
+from janus_webrtc.testing import HandleFactory, JanusEndpoints
+from support import Party, PartyFactory, connect_call, media_flows, unique
 
 pytestmark = pytest.mark.janus
 
@@ -40,7 +40,7 @@ async def test_register_and_list(party: PartyFactory) -> None:
 
 
 async def test_call_media_both_ways_hangup_and_call_again(
-    party: PartyFactory, ice_address: str
+    party: PartyFactory, janus_media_ice: str
 ) -> None:
     alice = await party("alice")
     bob = await party("bob")
@@ -54,8 +54,8 @@ async def test_call_media_both_ways_hangup_and_call_again(
     assert alice.handle.call_state is bob.handle.call_state is CallState.IN_CALL
     assert alice.handle.peer == bob.name and bob.handle.peer == alice.name
     # Janus offers candidates on the private ICE address only, to both sides.
-    assert alice.handle.remote_candidate_addresses == {ice_address}
-    assert bob.handle.remote_candidate_addresses == {ice_address}
+    assert alice.handle.remote_candidate_addresses == {janus_media_ice}
+    assert bob.handle.remote_candidate_addresses == {janus_media_ice}
     await media_flows(alice, bob)
 
     # The caller hangs up mid-call: both sides hear why, both peer connections close.
@@ -84,7 +84,7 @@ async def test_call_media_both_ways_hangup_and_call_again(
 
 
 async def test_caller_on_websocket_callee_on_http(
-    janus_server: JanusEndpoints, ice_address: str
+    janus_server: JanusEndpoints, janus_media_ice: str, janus_handle_factory: HandleFactory
 ) -> None:
     async with (
         janus_webrtc.connect(janus_server.ws_url) as ws,
@@ -92,7 +92,10 @@ async def test_caller_on_websocket_callee_on_http(
         await ws.create_session() as ws_session,
         await http.create_session() as http_session,
     ):
-        handles = [await attach(ws_session), await attach(http_session)]
+        handles = [
+            await janus_handle_factory(VideoCallHandle, session=ws_session),
+            await janus_handle_factory(VideoCallHandle, session=http_session),
+        ]
         try:
             caller = Party(handles[0], unique("ws"))
             callee = Party(handles[1], unique("http"))
@@ -199,8 +202,40 @@ async def test_the_callee_renegotiates_and_the_caller_answers(party: PartyFactor
     await media_flows(alice, bob, audio=alice.counter.frames("audio") + 25, video=0)
 
 
+async def test_restart_media_restarts_ice_and_keeps_the_call(party: PartyFactory) -> None:
+    alice = await party("alice")
+    bob = await party("bob")
+    await connect_call(alice, bob, video=False)
+    await media_flows(alice, bob, video=0)
+    pc = alice.handle.peer_connection
+    assert pc is not None and pc.localDescription is not None
+    before = ice_ufrag(pc.localDescription.sdp)
+    janus_before = ice_ufrag(pc.remoteDescription.sdp)
+    restarted = await alice.handle.restart_media({"bitrate": 256000}, timeout=10)
+    assert restarted.jsep is not None and restarted.jsep.type == "answer"
+    # The same peer connection and call, with new ICE credentials on both ends of this leg.
+    assert alice.handle.peer_connection is pc
+    assert alice.handle.call_state is CallState.IN_CALL
+    assert ice_ufrag(pc.localDescription.sdp) != before
+    assert ice_ufrag(restarted.jsep.sdp) != janus_before
+    await media_flows(
+        alice,
+        bob,
+        audio=max(alice.counter.frames("audio"), bob.counter.frames("audio")) + 50,
+        video=0,
+    )
+    assert alice.handle.connection_state == "connected"
+
+
+def ice_ufrag(sdp: str) -> str:
+    """The first ``a=ice-ufrag`` of an SDP."""
+    return next(
+        line.split(":", 1)[1] for line in sdp.splitlines() if line.startswith("a=ice-ufrag:")
+    )
+
+
 async def test_detaching_mid_call_ends_it_and_frees_the_name(
-    party: PartyFactory, janus_session: janus_webrtc.Session
+    party: PartyFactory, janus_handle_factory: HandleFactory
 ) -> None:
     alice = await party("alice")
     bob = await party("bob")
@@ -209,7 +244,7 @@ async def test_detaching_mid_call_ends_it_and_frees_the_name(
     ended = await alice.handle.wait_hangup(timeout=10)
     assert ended is not None and ended.reason == "Remote WebRTC hangup"
     assert alice.handle.peer_connection is None
-    again = await attach(janus_session)
+    again = await janus_handle_factory(VideoCallHandle)
     try:
         assert (await again.register(bob.name)).username == bob.name
     finally:

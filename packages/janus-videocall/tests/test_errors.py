@@ -30,8 +30,10 @@ from janus_videocall import (
     RegisterFirstError,
     UsernameTakenError,
     VideoCallError,
+    VideoCallHandle,
 )
-from support import PartyFactory, attach, connect_call, media_flows, unique
+from janus_webrtc.testing import HandleFactory
+from support import PartyFactory, connect_call, media_flows, unique
 
 pytestmark = pytest.mark.janus
 
@@ -54,10 +56,10 @@ async def test_calling_an_unknown_user(party: PartyFactory) -> None:
 
 
 async def test_registering_a_taken_name(
-    party: PartyFactory, janus_session: janus_webrtc.Session
+    party: PartyFactory, janus_handle_factory: HandleFactory
 ) -> None:
     alice = await party("alice")
-    other = await attach(janus_session)
+    other = await janus_handle_factory(VideoCallHandle)
     try:
         with pytest.raises(UsernameTakenError) as caught:
             await other.register(alice.name)
@@ -85,10 +87,10 @@ async def test_registering_twice(party: PartyFactory) -> None:
 
 
 async def test_calling_before_registering(
-    party: PartyFactory, janus_session: janus_webrtc.Session
+    party: PartyFactory, janus_handle_factory: HandleFactory
 ) -> None:
     bob = await party("bob")
-    anonymous = await attach(janus_session)
+    anonymous = await janus_handle_factory(VideoCallHandle)
     try:
         with pytest.raises(RegisterFirstError) as caught:
             await anonymous.call(bob.name, *bob.media(video=False))
@@ -150,5 +152,5 @@ async def test_waiting_without_a_call(party: PartyFactory) -> None:
         await alice.handle.wait_incoming_call(timeout=0.2)
     assert await alice.handle.wait_hangup(timeout=1) is None
     await alice.handle.hangup()  # nothing to hang up: harmless
-    with pytest.raises(NotImplementedError):
-        await alice.handle.restart_media({"request": "set"})
+    with pytest.raises(janus_webrtc.StateError, match="restart the media"):
+        await alice.handle.restart_media()

@@ -72,14 +72,14 @@ async def run_example(*args: str) -> asyncio.subprocess.Process:
 
 
 async def test_caller_and_callee_commands_record_each_other(
-    janus_server: JanusEndpoints, ice_address: str, tmp_path: Path
+    janus_server: JanusEndpoints, janus_media_ice: str, tmp_path: Path
 ) -> None:
     clip = tmp_path / "clip.mp4"
     write_clip(clip)
     callee_file = tmp_path / "callee-received.mp4"
     caller_file = tmp_path / "caller-received.mkv"
     callee_name, caller_name = unique("callee"), unique("caller")
-    common = ("--ice-address", ice_address, "--wait", "20")
+    common = ("--ice-address", janus_media_ice, "--wait", "20")
     # The callee over HTTP, the caller over WebSocket; the caller plays the clip.
     callee = await run_example(
         "callee", "--url", janus_server.http_url, "--name", callee_name,

@@ -15,6 +15,7 @@ from janus_videocall import (
     Registered,
     SetResult,
     SimulcastChanged,
+    UnknownVideoCallError,
     Updated,
     UsernameTakenError,
     VideoCallError,
@@ -116,9 +117,12 @@ def test_error_codes_build_their_subclass() -> None:
     )
     assert str(taken) == "janus.plugin.videocall error 476: Username 'x' already taken"
     assert type(VideoCallError(478, "x")) is NoSuchUsernameError
-    assert type(VideoCallError(499, "x")) is VideoCallError
+    assert type(VideoCallError(499, "x")) is UnknownVideoCallError
+    assert type(VideoCallError(498, "x")) is VideoCallError
     assert type(VideoCallError(None, "x")) is VideoCallError
-    for code, cls in errors._BY_CODE.items():
+    codes = {getattr(errors, name) for name in errors.__all__ if name.startswith("ERROR_")}
+    assert set(VideoCallError.declared_codes()) == codes
+    for code, cls in VideoCallError.declared_codes().items():
         assert type(VideoCallError(code, "x")) is cls
         assert issubclass(cls, PluginError)
     ended = CallEndedError("User busy", username="bob", plugin=PLUGIN)

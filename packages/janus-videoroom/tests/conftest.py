@@ -9,28 +9,18 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
-from aiortc import RTCConfiguration
-from aiortc.mediastreams import MediaStreamError
 
 import janus_webrtc
-from janus_videoroom import Joined, VideoRoomPublisher, VideoRoomSubscriber
-from janus_webrtc import RemoteTrack, WebRTCHandle
-from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
+from janus_videoroom import Joined, VideoRoomPublisher
+from janus_webrtc import WebRTCHandle
+from janus_webrtc.media import FrameCounter, KindCount, TestPatternVideoTrack, ToneAudioTrack
+from janus_webrtc.testing import HandleFactory
 
 
 @pytest.fixture
-def ice_address(janus_media_ice: str) -> str:
-    """The one address both Janus and aiortc gather on (from janus_webrtc's pytest plugin)."""
-    return janus_media_ice
-
-
-@pytest.fixture
-async def admin(janus_session: janus_webrtc.Session) -> AsyncIterator[VideoRoomPublisher]:
+async def admin(janus_handle_factory: HandleFactory) -> VideoRoomPublisher:
     """A VideoRoom handle used for room administration only."""
-    handle = await janus_session.attach("videoroom")
-    assert isinstance(handle, VideoRoomPublisher)
-    async with handle:
-        yield handle
+    return await janus_handle_factory(VideoRoomPublisher)
 
 
 @pytest.fixture
@@ -51,26 +41,8 @@ async def room(admin: VideoRoomPublisher, secret: str) -> AsyncIterator[int]:
         await admin.destroy_room(created.room, secret=secret)
 
 
-def host_only(handle: WebRTCHandle) -> None:
-    """Gather host candidates only: no STUN server, nothing leaves the machine."""
-    handle.configure_rtc(RTCConfiguration(iceServers=[]))
-
-
-async def attach_publisher(session: janus_webrtc.Session) -> VideoRoomPublisher:
-    handle = await session.attach("videoroom")
-    assert isinstance(handle, VideoRoomPublisher)
-    host_only(handle)
-    return handle
-
-
-async def attach_subscriber(session: janus_webrtc.Session) -> VideoRoomSubscriber:
-    handle = await session.attach(VideoRoomSubscriber)
-    host_only(handle)
-    return handle
-
-
 async def start_publisher(
-    session: janus_webrtc.Session,
+    attach: HandleFactory,
     room: int,
     *,
     display: str,
@@ -79,7 +51,7 @@ async def start_publisher(
     audio: bool = True,
 ) -> tuple[VideoRoomPublisher, Joined]:
     """Join ``room`` and publish a tone and a small test pattern; wait until it is up."""
-    publisher = await attach_publisher(session)
+    publisher = await attach(VideoRoomPublisher)
     if audio:
         publisher.add_track(ToneAudioTrack())
     publisher.add_track(TestPatternVideoTrack(width=width, height=height))
@@ -100,40 +72,32 @@ async def poll_until(check: Callable[[], bool], *, timeout: float) -> None:
 
 @dataclass
 class MidFrames:
-    """Reads every remote track of a handle and counts decoded frames per mid."""
+    """Frames per subscription mid of the handles watched: FrameCounter's per-mid figures."""
 
-    frames: dict[str, int] = field(default_factory=dict)
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    counters: list[FrameCounter] = field(default_factory=list)
 
     def watch(self, handle: WebRTCHandle) -> None:
-        self._spawn(self._follow(handle))
+        self.counters.append(handle.record_to(FrameCounter()))
 
-    def _spawn(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _follow(self, handle: WebRTCHandle) -> None:
-        async for event in handle.remote_tracks():
-            self._spawn(self._read(event))
-
-    async def _read(self, event: RemoteTrack) -> None:
-        mid = event.mid or "?"
-        while True:
-            try:
-                frame = await event.track.recv()
-            except MediaStreamError:
-                return
-            self.frames[mid] = self.frames.get(mid, 0) + 1
-            if event.kind == "video":
-                self.sizes[mid] = (frame.width, frame.height)
+    def figures(self, mid: str) -> KindCount:
+        for counter in self.counters:
+            if mid in counter.mids:
+                return counter.count(mid=mid)
+        return KindCount()
 
     def count(self, mid: str) -> int:
-        return self.frames.get(mid, 0)
+        return self.figures(mid).frames
+
+    @property
+    def sizes(self) -> dict[str, tuple[int | None, int | None]]:
+        return {
+            mid: (c.count(mid=mid).width, c.count(mid=mid).height)
+            for c in self.counters
+            for mid in c.mids
+        }
 
     def snapshot(self) -> dict[str, int]:
-        return dict(self.frames)
+        return {mid: c.frames(mid=mid) for c in self.counters for mid in c.mids}
 
     def since(self, before: dict[str, int], mid: str) -> int:
         return self.count(mid) - before.get(mid, 0)
@@ -142,15 +106,8 @@ class MidFrames:
         """Wait until ``mid`` has ``count`` frames in all."""
         await poll_until(lambda: self.count(mid) >= count, timeout=timeout)
 
-    async def close(self) -> None:
-        for task in list(self.tasks):
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-
 
 @pytest.fixture
-async def mid_frames() -> AsyncIterator[MidFrames]:
-    """A per-mid frame counter, its reader tasks cancelled after the test."""
-    counter = MidFrames()
-    yield counter
-    await counter.close()
+def mid_frames() -> MidFrames:
+    """Per-mid frame counts of the handles a test watches (their counters end with the call)."""
+    return MidFrames()

@@ -10,7 +10,7 @@ import pytest
 
 from janus_videoroom import VideoRoomPublisher
 
-pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("ice_address")]
+pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -40,9 +40,9 @@ async def run_example(name: str, *args: str, timeout: float = 60) -> str:
 
 
 async def test_publish_and_record_all(
-    janus_url: str, ice_address: str, admin: VideoRoomPublisher, room: int, tmp_path: Path
+    janus_url: str, janus_media_ice: str, admin: VideoRoomPublisher, room: int, tmp_path: Path
 ) -> None:
-    common = (janus_url, "--room", str(room), "--ice-address", ice_address)
+    common = (janus_url, "--room", str(room), "--ice-address", janus_media_ice)
     publishing = asyncio.ensure_future(
         run_example("publish.py", *common, "--display", "example", "--seconds", "7")
     )

@@ -11,8 +11,6 @@ import pytest
 import janus_webrtc
 from conftest import (
     MidFrames,
-    attach_publisher,
-    attach_subscriber,
     poll_until,
     start_publisher,
 )
@@ -40,11 +38,12 @@ from janus_videoroom import (
     Updated,
     VideoRoomMediaRejectedError,
     VideoRoomPublisher,
+    VideoRoomSubscriber,
 )
-from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
-from janus_webrtc.testing import JanusEndpoints
+from janus_webrtc.media import FrameCounter, TestPatternVideoTrack, ToneAudioTrack
+from janus_webrtc.testing import HandleFactory, JanusEndpoints
 
-pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("ice_address")]
+pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
 
 SETTLE = 0.8
 """Seconds for frames already in flight (and decoding) to arrive after a change."""
@@ -63,13 +62,18 @@ async def assert_flowing(frames: MidFrames, mid: str, count: int, timeout: float
 
 
 async def test_one_subscription_receives_two_publishers(
-    janus_session: janus_webrtc.Session, room: int, mid_frames: MidFrames, ice_address: str
+    janus_session: janus_webrtc.Session,
+    room: int,
+    janus_media_ice: str,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    _, joined_a = await start_publisher(janus_session, room, display="alice")
-    bob, joined_b = await start_publisher(janus_session, room, display="bob", width=128, height=96)
+    _, joined_a = await start_publisher(janus_handle_factory, room, display="alice")
+    bob, joined_b = await start_publisher(
+        janus_handle_factory, room, display="bob", width=128, height=96
+    )
     assert {p.id for p in bob.publishers} == {joined_a.id}
-    sub = await attach_subscriber(janus_session)
-    mid_frames.watch(sub)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
+    counter = sub.record_to(FrameCounter())  # typed FrameCounter: counts per mid too
     attached = await sub.join(room, streams=[joined_a.id, joined_b.id])
     assert attached.jsep is not None and attached.jsep.type == "offer"
     assert [(s.type, s.feed_display) for s in attached.streams] == [
@@ -80,25 +84,33 @@ async def test_one_subscription_receives_two_publishers(
     ]
     await sub.wait_connected(timeout=10)
     # Janus offers candidates on the private ICE address only.
-    assert sub.remote_candidate_addresses == {ice_address}
+    assert sub.remote_candidate_addresses == {janus_media_ice}
 
     for feed, size in ((joined_a.id, (160, 120)), (joined_b.id, (128, 96))):
         assert feed is not None
         (audio,) = sub.mids_of(feed, "audio")
         (video,) = sub.mids_of(feed, "video")
-        await mid_frames.wait(audio, 40)
-        await mid_frames.wait(video, 20)
-        assert mid_frames.sizes[video] == size  # each m-line carries its own publisher
+        await counter.wait_frames("audio", 40, mid=audio)
+        figures = await counter.wait_frames("video", 20, mid=video)
+        assert (figures.width, figures.height) == size  # each m-line carries its publisher
         assert sub.feed_of(video) == feed
+    assert set(counter.mids) == {s.mid for s in attached.streams}
+    video_mids = [s.mid for s in attached.streams if s.type == "video" and s.mid is not None]
+    assert counter.frames("video") == sum(counter.frames("video", mid=m) for m in video_mids)
 
 
 async def test_unsubscribe_then_subscribe_again_renegotiates(
-    janus_session: janus_webrtc.Session, room: int, mid_frames: MidFrames
+    janus_session: janus_webrtc.Session,
+    room: int,
+    mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    _, joined_a = await start_publisher(janus_session, room, display="alice")
-    _, joined_b = await start_publisher(janus_session, room, display="bob", width=128, height=96)
+    _, joined_a = await start_publisher(janus_handle_factory, room, display="alice")
+    _, joined_b = await start_publisher(
+        janus_handle_factory, room, display="bob", width=128, height=96
+    )
     assert joined_a.id is not None and joined_b.id is not None
-    sub = await attach_subscriber(janus_session)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
     mid_frames.watch(sub)
     await sub.join(room, streams=[joined_a.id, joined_b.id])
     video_a, video_b = sub.mids_of(joined_a.id, "video")[0], sub.mids_of(joined_b.id, "video")[0]
@@ -107,12 +119,14 @@ async def test_unsubscribe_then_subscribe_again_renegotiates(
     updated = await sub.unsubscribe_streams([UnsubscribeStream(feed=joined_b.id)])
     assert isinstance(updated, Updated)
     assert updated.jsep is not None  # a renegotiation, answered by the handle
-    assert sub.mids_of(joined_b.id) == []
+    assert sub.mids_of(joined_b.id) == ()
     await assert_stopped(mid_frames, video_b)
     await assert_flowing(mid_frames, video_a, 15)
 
+    published = sub.wait_for(Updated, timeout=10)  # made before: sees the answer as an event
     updated = await sub.subscribe_streams([SubscribeStream(feed=joined_b.id)])
     assert isinstance(updated, Updated)
+    assert await published is updated
     (video_b,) = sub.mids_of(joined_b.id, "video")
     (audio_b,) = sub.mids_of(joined_b.id, "audio")
     await assert_flowing(mid_frames, video_b, 15)
@@ -121,15 +135,18 @@ async def test_unsubscribe_then_subscribe_again_renegotiates(
 
 
 async def test_switch_feeds_an_m_line_from_another_publisher(
-    janus_session: janus_webrtc.Session, room: int, mid_frames: MidFrames
+    janus_session: janus_webrtc.Session,
+    room: int,
+    mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    _, joined_a = await start_publisher(janus_session, room, display="alice", audio=False)
+    _, joined_a = await start_publisher(janus_handle_factory, room, display="alice", audio=False)
     _, joined_b = await start_publisher(
-        janus_session, room, display="bob", audio=False, width=128, height=96
+        janus_handle_factory, room, display="bob", audio=False, width=128, height=96
     )
     assert joined_a.id is not None and joined_b.id is not None
     bob_video = "0"  # video only: mid 0 at the publisher
-    sub = await attach_subscriber(janus_session)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
     mid_frames.watch(sub)
     await sub.join(room, streams=[SubscribeStream(feed=joined_a.id, mid="0")])
     (mid,) = sub.mids_of(joined_a.id)
@@ -145,11 +162,14 @@ async def test_switch_feeds_an_m_line_from_another_publisher(
 
 
 async def test_pause_stops_and_start_resumes_frames(
-    janus_session: janus_webrtc.Session, room: int, mid_frames: MidFrames
+    janus_session: janus_webrtc.Session,
+    room: int,
+    mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    _, joined = await start_publisher(janus_session, room, display="alice")
+    _, joined = await start_publisher(janus_handle_factory, room, display="alice")
     assert joined.id is not None
-    sub = await attach_subscriber(janus_session)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
     mid_frames.watch(sub)
     attached = await sub.join(room, streams=[joined.id], answer=False)
     assert attached.jsep is not None and sub.peer_connection is None
@@ -165,11 +185,14 @@ async def test_pause_stops_and_start_resumes_frames(
 
 
 async def test_configure_send_per_mid(
-    janus_session: janus_webrtc.Session, room: int, mid_frames: MidFrames
+    janus_session: janus_webrtc.Session,
+    room: int,
+    mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    alice, joined = await start_publisher(janus_session, room, display="alice")
+    alice, joined = await start_publisher(janus_handle_factory, room, display="alice")
     assert joined.id is not None
-    sub = await attach_subscriber(janus_session)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
     mid_frames.watch(sub)
     await sub.join(room, streams=[joined.id])
     audio, video = sub.mids_of(joined.id, "audio")[0], sub.mids_of(joined.id, "video")[0]
@@ -201,13 +224,14 @@ async def test_leave_and_kick_are_seen_by_the_others(
     room: int,
     secret: str,
     mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    observer = await attach_publisher(janus_session)
+    observer = await janus_handle_factory(VideoRoomPublisher)
     await observer.join(room, display="observer")
-    alice, joined_a = await start_publisher(janus_session, room, display="alice")
-    bob, joined_b = await start_publisher(janus_session, room, display="bob")
+    alice, joined_a = await start_publisher(janus_handle_factory, room, display="alice")
+    bob, joined_b = await start_publisher(janus_handle_factory, room, display="bob")
     assert joined_a.id is not None and joined_b.id is not None
-    sub = await attach_subscriber(janus_session)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
     mid_frames.watch(sub)
     await sub.join(room, streams=[joined_a.id, joined_b.id])
     video_b = sub.mids_of(joined_b.id, "video")[0]
@@ -223,7 +247,7 @@ async def test_leave_and_kick_are_seen_by_the_others(
     await renegotiated  # Janus drops bob's m-lines from the subscription; answered at once
     assert {p.id for p in observer.publishers} == {joined_a.id}
     await assert_stopped(mid_frames, video_b)
-    assert sub.mids_of(joined_b.id) == []
+    assert sub.mids_of(joined_b.id) == ()
 
     kicked = observer.wait_for(Kicked, predicate=lambda e: e.id == joined_a.id, timeout=5)
     kicked_out = alice.wait_for(KickedOut, timeout=5)
@@ -239,16 +263,20 @@ async def test_moderate_mutes_a_stream(
     room: int,
     secret: str,
     mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    alice, joined = await start_publisher(janus_session, room, display="alice")
+    alice, joined = await start_publisher(janus_handle_factory, room, display="alice")
     assert joined.id is not None
-    sub = await attach_subscriber(janus_session)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
     mid_frames.watch(sub)
     await sub.join(room, streams=[joined.id])
     audio, video = sub.mids_of(joined.id, "audio")[0], sub.mids_of(joined.id, "video")[0]
     await mid_frames.wait(video, 10)
-    publisher_video = next(s.feed_mid for s in sub.streams if s.mid == video)
-    assert publisher_video is not None
+    # The publisher knows its own streams' mids: the subscriber's feed_mid agrees.
+    (publisher_video,) = alice.mids("video")
+    assert publisher_video == next(s.feed_mid for s in sub.streams if s.mid == video)
+    assert {s.type for s in alice.streams} == {"audio", "video"}
+    assert alice.mids() == tuple(s.mid for s in alice.streams)
 
     moderated = alice.wait_for(Moderation, timeout=5)
     await admin.moderate(room, joined.id, publisher_video, mute=True, secret=secret)
@@ -274,9 +302,13 @@ class _RtpCounter(asyncio.DatagramProtocol):
 
 
 async def test_rtp_forward_sends_rtp_until_stopped(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher, room: int, secret: str
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    room: int,
+    secret: str,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    _, joined = await start_publisher(janus_session, room, display="alice", audio=False)
+    _, joined = await start_publisher(janus_handle_factory, room, display="alice", audio=False)
     assert joined.id is not None
     loop = asyncio.get_running_loop()
     transport, counter = await loop.create_datagram_endpoint(
@@ -305,7 +337,7 @@ async def test_rtp_forward_sends_rtp_until_stopped(
         stopped_at = counter.packets
         await asyncio.sleep(1.0)
         assert counter.packets == stopped_at
-        assert await admin.list_forwarders(room, secret=secret) == []
+        assert await admin.list_forwarders(room, secret=secret) == ()
     finally:
         transport.close()
 
@@ -319,6 +351,7 @@ async def test_recording_writes_mjr_files(
     admin: VideoRoomPublisher,
     janus_server: JanusEndpoints,
     secret: str,
+    janus_handle_factory: HandleFactory,
 ) -> None:
     if janus_server.recordings_dir is None:
         pytest.skip("the server's recordings folder is unknown")
@@ -327,7 +360,7 @@ async def test_recording_writes_mjr_files(
     room = (await admin.create_room(secret=secret, rec_dir=str(folder))).room
     try:
         # enable_recording: every publisher of the room, into rec_dir.
-        alice, _ = await start_publisher(janus_session, room, display="alice")
+        alice, _ = await start_publisher(janus_handle_factory, room, display="alice")
         assert await admin.enable_recording(room, record=True, secret=secret) is True
         await asyncio.sleep(1.0)
         assert await admin.enable_recording(room, record=False, secret=secret) is False
@@ -345,9 +378,9 @@ async def test_recording_writes_mjr_files(
 
 
 async def test_publishing_twice_is_a_typed_error(
-    janus_session: janus_webrtc.Session, room: int
+    janus_session: janus_webrtc.Session, room: int, janus_handle_factory: HandleFactory
 ) -> None:
-    alice, _ = await start_publisher(janus_session, room, display="alice")
+    alice, _ = await start_publisher(janus_handle_factory, room, display="alice")
     with pytest.raises(AlreadyPublishedError) as caught:
         await alice.publish()
     assert caught.value.error_code == 434
@@ -360,11 +393,14 @@ async def test_publishing_twice_is_a_typed_error(
 
 
 async def test_configure_display_descriptions_and_renegotiation(
-    janus_session: janus_webrtc.Session, room: int, mid_frames: MidFrames
+    janus_session: janus_webrtc.Session,
+    room: int,
+    mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    observer = await attach_publisher(janus_session)
+    observer = await janus_handle_factory(VideoRoomPublisher)
     await observer.join(room, display="observer")
-    alice = await attach_publisher(janus_session)
+    alice = await janus_handle_factory(VideoRoomPublisher)
     alice.add_track(ToneAudioTrack())
     joined = await alice.join_and_configure(room, display="alice", descriptions={"0": "mic"})
     assert joined.jsep is not None and joined.jsep.type == "answer"
@@ -385,21 +421,23 @@ async def test_configure_display_descriptions_and_renegotiation(
     video = publisher.stream("video")
     assert video is not None and video.description == "camera"
     assert joined.id is not None
-    sub = await attach_subscriber(janus_session)
+    sub = await janus_handle_factory(VideoRoomSubscriber)
     mid_frames.watch(sub)
     await sub.join(room, streams=[SubscribeStream(feed=joined.id, mid=video.mid)])
     await mid_frames.wait(sub.mids_of(joined.id, "video")[0], 10)
 
 
 async def test_talking_events(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    janus_handle_factory: HandleFactory,
 ) -> None:
     room = (await admin.create_room(audiolevel_event=True, audio_active_packets=20)).room
     try:
-        observer = await attach_publisher(janus_session)
+        observer = await janus_handle_factory(VideoRoomPublisher)
         await observer.join(room)
         talking = observer.wait_for(Talking, timeout=10)
-        alice = await attach_publisher(janus_session)
+        alice = await janus_handle_factory(VideoRoomPublisher)
         tone = ToneAudioTrack(amplitude=0.5)
         alice.add_track(tone)
         joined = await alice.join(room)
@@ -420,8 +458,9 @@ async def test_remote_publisher_relays_media_between_rooms(
     room: int,
     secret: str,
     mid_frames: MidFrames,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    _, joined = await start_publisher(janus_session, room, display="alice")
+    _, joined = await start_publisher(janus_handle_factory, room, display="alice")
     assert joined.id is not None
     other = (await admin.create_room(secret=secret)).room
     try:
@@ -448,7 +487,7 @@ async def test_remote_publisher_relays_media_between_rooms(
         (recipient,) = await admin.list_remotes(room, joined.id, secret=secret)
         assert (recipient.remote_id, recipient.port) == ("to-other", remote.port)
 
-        sub = await attach_subscriber(janus_session)
+        sub = await janus_handle_factory(VideoRoomSubscriber)
         mid_frames.watch(sub)
         await sub.join(other, streams=[remote.id])
         await mid_frames.wait(sub.mids_of(remote.id, "video")[0], 15)
@@ -462,23 +501,26 @@ async def test_remote_publisher_relays_media_between_rooms(
             secret=secret,
         )
         await admin.unpublish_remotely(room, joined.id, remote_id="to-other", secret=secret)
-        assert await admin.list_remotes(room, joined.id, secret=secret) == []
+        assert await admin.list_remotes(room, joined.id, secret=secret) == ()
         dropped = sub.wait_for(Updated, timeout=5)  # its streams leave the subscription
         await admin.remove_remote_publisher(other, remote.id, secret=secret)
         await dropped
-        assert sub.mids_of(remote.id) == []
+        assert sub.mids_of(remote.id) == ()
     finally:
         await admin.destroy_room(other, secret=secret)
 
 
 async def test_publishing_a_codec_the_room_refuses_raises_media_rejected(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher, secret: str
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    secret: str,
+    janus_handle_factory: HandleFactory,
 ) -> None:
     # aiortc offers VP8 and H.264 only; Janus answers an inactive m-line without codecs,
     # which aiortc refuses to apply (OperationError): the core translates it.
     room = (await admin.create_room(secret=secret, videocodec="vp9")).room
     try:
-        alice = await attach_publisher(janus_session)
+        alice = await janus_handle_factory(VideoRoomPublisher)
         async with alice:
             alice.add_track(TestPatternVideoTrack(width=160, height=120))
             await alice.join(room)

@@ -8,7 +8,6 @@ import secrets
 import pytest
 
 import janus_webrtc
-from conftest import attach_publisher, attach_subscriber
 from janus_videoroom import (
     AlreadyJoinedError,
     DisplayChanged,
@@ -29,6 +28,7 @@ from janus_videoroom import (
     VideoRoomSubscriber,
     VideoRoomUnauthorizedError,
 )
+from janus_webrtc.testing import HandleFactory
 
 pytestmark = pytest.mark.janus
 
@@ -43,7 +43,7 @@ async def test_attach_gives_the_videoroom_handles(janus_session: janus_webrtc.Se
     subscriber = await janus_session.attach(VideoRoomSubscriber)
     assert subscriber.plugin == "janus.plugin.videoroom"
     # Room administration works from either kind of handle.
-    assert await subscriber.room_exists(unused_room_id()) is False
+    assert await subscriber.exists(unused_room_id()) is False
     await publisher.detach()
     await subscriber.detach()
 
@@ -51,10 +51,10 @@ async def test_attach_gives_the_videoroom_handles(janus_session: janus_webrtc.Se
 async def test_room_lifecycle(admin: VideoRoomPublisher) -> None:
     room_id, secret = unused_room_id(), secrets.token_hex(8)
     created = await admin.create_room(
-        room=room_id, description="first", secret=secret, pin="1234", publishers=4, bitrate=256000
+        room_id, description="first", secret=secret, pin="1234", publishers=4, bitrate=256000
     )
     assert (created.room, created.permanent) == (room_id, False)
-    assert await admin.room_exists(room_id) is True
+    assert await admin.exists(room_id) is True
     with pytest.raises(RoomExistsError) as caught:
         await admin.create_room(room=room_id)
     assert caught.value.error_code == 427
@@ -72,20 +72,26 @@ async def test_room_lifecycle(admin: VideoRoomPublisher) -> None:
     assert wrong.value.error_code == 433
     with pytest.raises(MissingElementError):
         await admin.destroy_room(room_id)
-    await admin.destroy_room(room_id, secret=secret)
-    assert await admin.room_exists(room_id) is False
+    destroyed = await admin.destroy_room(room_id, secret=secret)
+    assert isinstance(destroyed, RoomDestroyed) and destroyed.room == room_id
+    assert destroyed.permanent is False
+    assert await admin.exists(room_id) is False
+    with pytest.warns(DeprecationWarning, match="use exists"):
+        assert await admin.room_exists(room_id) is False
     with pytest.raises(NoSuchRoomError):
         await admin.destroy_room(room_id, secret=secret)
 
 
-async def test_joining_a_missing_room_is_a_typed_error(janus_session: janus_webrtc.Session) -> None:
-    publisher = await attach_publisher(janus_session)
+async def test_joining_a_missing_room_is_a_typed_error(
+    janus_session: janus_webrtc.Session, janus_handle_factory: HandleFactory
+) -> None:
+    publisher = await janus_handle_factory(VideoRoomPublisher)
     with pytest.raises(NoSuchRoomError) as caught:
         await publisher.join(unused_room_id())
     assert caught.value.error_code == 426
     assert isinstance(caught.value, VideoRoomError)
     assert isinstance(caught.value, janus_webrtc.PluginError)
-    subscriber = await attach_subscriber(janus_session)
+    subscriber = await janus_handle_factory(VideoRoomSubscriber)
     with pytest.raises(NoSuchRoomError):
         await subscriber.join(unused_room_id(), streams=[1])
 
@@ -94,12 +100,13 @@ async def test_wrong_pin_is_a_typed_error_and_never_logged(
     janus_session: janus_webrtc.Session,
     admin: VideoRoomPublisher,
     caplog: pytest.LogCaptureFixture,
+    janus_handle_factory: HandleFactory,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     pin, secret = "pin-" + secrets.token_hex(6), "secret-" + secrets.token_hex(6)
     room = (await admin.create_room(pin=pin, secret=secret)).room
     try:
-        publisher = await attach_publisher(janus_session)
+        publisher = await janus_handle_factory(VideoRoomPublisher)
         with pytest.raises(VideoRoomUnauthorizedError) as caught:
             await publisher.join(room, pin="wrong-" + pin)
         assert pin not in str(caught.value)
@@ -113,9 +120,12 @@ async def test_wrong_pin_is_a_typed_error_and_never_logged(
 
 
 async def test_join_list_and_leave(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher, room: int
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    room: int,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    alice = await attach_publisher(janus_session)
+    alice = await janus_handle_factory(VideoRoomPublisher)
     with pytest.raises(JoinFirstError):
         await alice.configure(bitrate=100000)
     joined = await alice.join(room, display="alice")
@@ -127,7 +137,7 @@ async def test_join_list_and_leave(
     with pytest.raises(NotPublishedError):
         await alice.unpublish()
 
-    bob = await attach_publisher(janus_session)
+    bob = await janus_handle_factory(VideoRoomPublisher)
     bob_id = unused_room_id()
     assert (await bob.join(room, id=bob_id, display="bob")).id == bob_id
     participants = {p.id: p for p in await admin.list_participants(room)}
@@ -145,13 +155,15 @@ async def test_join_list_and_leave(
 
 
 async def test_notify_joining_and_destroy_are_events(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    janus_handle_factory: HandleFactory,
 ) -> None:
     room = (await admin.create_room(notify_joining=True)).room
-    alice = await attach_publisher(janus_session)
+    alice = await janus_handle_factory(VideoRoomPublisher)
     await alice.join(room, display="alice")
     joining = alice.wait_for(Joining, timeout=5)
-    bob = await attach_publisher(janus_session)
+    bob = await janus_handle_factory(VideoRoomPublisher)
     bob_joined = await bob.join(room, display="bob")
     event = await joining
     assert (event.id, event.display, event.room) == (bob_joined.id, "bob", room)
@@ -166,33 +178,41 @@ async def test_notify_joining_and_destroy_are_events(
 
 
 async def test_allowed_tokens(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher, room: int, secret: str
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    room: int,
+    secret: str,
+    janus_handle_factory: HandleFactory,
 ) -> None:
     assert await admin.allowed(room, "enable", secret=secret) == ()
     assert set(await admin.allowed(room, "add", tokens=["t1", "t2"], secret=secret)) == {"t1", "t2"}
     assert await admin.allowed(room, "remove", tokens=["t2"], secret=secret) == ("t1",)
-    outsider = await attach_publisher(janus_session)
+    outsider = await janus_handle_factory(VideoRoomPublisher)
     with pytest.raises(VideoRoomUnauthorizedError):
         await outsider.join(room, token="t2")
     await outsider.join(room, token="t1")
     await admin.allowed(room, "disable", secret=secret)
-    anyone = await attach_publisher(janus_session)
+    anyone = await janus_handle_factory(VideoRoomPublisher)
     await anyone.join(room)
 
 
 async def test_subscribing_to_a_missing_feed_is_a_typed_error(
-    janus_session: janus_webrtc.Session, room: int
+    janus_session: janus_webrtc.Session, room: int, janus_handle_factory: HandleFactory
 ) -> None:
-    subscriber = await attach_subscriber(janus_session)
+    subscriber = await janus_handle_factory(VideoRoomSubscriber)
     with pytest.raises(NoSuchFeedError) as caught:
         await subscriber.join(room, streams=[unused_room_id()])
     assert caught.value.error_code == 428
 
 
 async def test_remote_publishers_are_announced(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher, room: int, secret: str
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    room: int,
+    secret: str,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    observer = await attach_publisher(janus_session)
+    observer = await janus_handle_factory(VideoRoomPublisher)
     await observer.join(room)
     announced = observer.wait_for(Publishers, timeout=5)
     remote = await admin.add_remote_publisher(
@@ -236,9 +256,13 @@ async def test_remote_publishers_are_announced(
 
 
 async def test_remotization_bookkeeping(
-    janus_session: janus_webrtc.Session, admin: VideoRoomPublisher, room: int, secret: str
+    janus_session: janus_webrtc.Session,
+    admin: VideoRoomPublisher,
+    room: int,
+    secret: str,
+    janus_handle_factory: HandleFactory,
 ) -> None:
-    alice = await attach_publisher(janus_session)
+    alice = await janus_handle_factory(VideoRoomPublisher)
     joined = await alice.join(room)
     assert joined.id is not None
     remote_id = await admin.publish_remotely(
@@ -253,6 +277,6 @@ async def test_remotization_bookkeeping(
     (recipient,) = await admin.list_remotes(room, joined.id, secret=secret)
     assert (recipient.remote_id, recipient.host, recipient.port) == ("r1", "127.0.0.1", 9)
     await admin.unpublish_remotely(room, joined.id, remote_id="r1", secret=secret)
-    assert await admin.list_remotes(room, joined.id, secret=secret) == []
+    assert await admin.list_remotes(room, joined.id, secret=secret) == ()
     with pytest.raises(NoSuchFeedError):
         await admin.unpublish_remotely(room, joined.id, remote_id="r1", secret=secret)

@@ -241,3 +241,17 @@ def test_entry_point_registers_publisher_first() -> None:
         ("VideoRoomSubscriber", False),
     ]
     assert infos[0].distribution == "janus-videoroom"
+
+
+def test_constants_without_the_error_prefix_are_deprecated() -> None:
+    with pytest.warns(DeprecationWarning, match="use ERROR_NO_SUCH_ROOM"):
+        assert errors.NO_SUCH_ROOM == errors.ERROR_NO_SUCH_ROOM == 426
+    with pytest.warns(DeprecationWarning, match="use ERROR_UNAUTHORIZED"):
+        assert janus_videoroom.UNAUTHORIZED == 433
+    with pytest.raises(AttributeError):
+        _ = errors.NOT_A_CONSTANT
+
+
+def test_every_error_code_has_its_class() -> None:
+    codes = {getattr(errors, name) for name in errors.__all__ if name.startswith("ERROR_")}
+    assert set(VideoRoomError.declared_codes()) == codes

@@ -17,7 +17,7 @@ import importlib as _importlib
 import typing as _typing
 from importlib import metadata as _metadata
 
-from . import plugins
+from . import plugin_kit, plugins
 from .connection import Connection, ConnectionState, connect
 from .errors import (
     CertificateError,
@@ -25,9 +25,12 @@ from .errors import (
     HandleNotFoundError,
     JanusError,
     JanusTimeoutError,
+    MediaRejectedError,
     MessageTooLargeError,
     OutcomeUnknownError,
+    PeerConnectionError,
     PluginError,
+    PluginLoadError,
     PluginNotFoundError,
     ProtocolError,
     ServerError,
@@ -36,6 +39,7 @@ from .errors import (
     StateError,
     TransportClosedError,
     TransportError,
+    UnanswerableOfferError,
     UnauthorizedError,
 )
 from .events import EventQueue, EventWaiter
@@ -67,9 +71,7 @@ from .session import Session, SessionState
 # pytest plugin and janusctl start fast and small.
 _LAZY = {
     "media": "",
-    "MediaRejectedError": ".webrtc",
     "MediaSink": ".webrtc",
-    "PeerConnectionError": ".webrtc",
     "WebRTCHandle": ".webrtc",
     "DataChannel": ".webrtc_channels",
     "ConnectionStateChanged": ".webrtc_events",
@@ -86,7 +88,7 @@ _LAZY = {
 
 if _typing.TYPE_CHECKING:
     from . import media
-    from .webrtc import MediaRejectedError, MediaSink, PeerConnectionError, WebRTCHandle
+    from .webrtc import MediaSink, WebRTCHandle
     from .webrtc_channels import DataChannel
     from .webrtc_events import (
         ConnectionStateChanged,
@@ -153,6 +155,7 @@ __all__ = [
     "PeerConnectionError",
     "PluginError",
     "PluginEvent",
+    "PluginLoadError",
     "PluginNotFoundError",
     "PluginResponse",
     "ProtocolError",
@@ -174,6 +177,7 @@ __all__ = [
     "TransportError",
     "TransportStats",
     "Trickle",
+    "UnanswerableOfferError",
     "UnauthorizedError",
     "UnknownEvent",
     "WebRTCHandle",
@@ -182,5 +186,6 @@ __all__ = [
     "__version__",
     "connect",
     "media",
+    "plugin_kit",
     "plugins",
 ]

@@ -16,18 +16,36 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     │   ├── HandleNotFoundError        459
     │   └── PluginNotFoundError        460
     ├── PluginError                    the plugin answered with ``error_code``/``error``
+    │   ├── MediaRejectedError         it answered, but rejected offered media (port 0)
+    │   └── (one base per plugin package, such as ``VideoRoomError``, and a subclass per
+    │        declared code, such as ``NoSuchRoomError``; see :class:`PluginError`)
+    ├── PeerConnectionError            the local peer connection failed or closed
+    ├── UnanswerableOfferError (+ ValueError)
+    │                                  an offer of Janus cannot carry the local tracks
+    ├── PluginLoadError                the plugin package for a plugin failed to load
     ├── StateError                     the object is closed, detached or not ready
     │   └── SessionLostError           the session was lost (Janus restarted, unreachable)
     └── ProtocolError                  Janus sent something this library cannot read
         └── MessageTooLargeError       a message from Janus exceeded ``max_message_size``
 
+Plugin packages' media errors inherit both their plugin's error and
+:class:`MediaRejectedError` (``VideoRoomMediaRejectedError``).
+
 Plugin packages subclass :class:`PluginError` (for example ``VideoRoomError``) so that
-``except PluginError`` catches every plugin's errors.
+``except PluginError`` catches every plugin's errors, and declare one subclass per error code
+they want callers to catch (``class NoSuchRoomError(VideoRoomError, code=426)``). Building a
+plugin's base error with a code then gives the declared subclass, wherever the error comes
+from (a reply, an event, a data channel); an undeclared code gives the base error itself.
 
 No exception message contains an API secret, a token or an admin secret.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .webrtc_sdp import MediaSection
 
 __all__ = [
     "CertificateError",
@@ -35,9 +53,12 @@ __all__ = [
     "HandleNotFoundError",
     "JanusError",
     "JanusTimeoutError",
+    "MediaRejectedError",
+    "PeerConnectionError",
     "MessageTooLargeError",
     "OutcomeUnknownError",
     "PluginError",
+    "PluginLoadError",
     "PluginNotFoundError",
     "ProtocolError",
     "ServerError",
@@ -46,6 +67,7 @@ __all__ = [
     "StateError",
     "TransportClosedError",
     "TransportError",
+    "UnanswerableOfferError",
     "UnauthorizedError",
     "server_error",
 ]
@@ -150,19 +172,130 @@ def server_error(code: int, reason: str, *, request: str | None = None) -> Serve
 class PluginError(JanusError):
     """A plugin answered a request with an error.
 
+    A plugin package declares its errors once, with their codes, as class keywords::
+
+        class VideoRoomError(PluginError):
+            plugin_id = "janus.plugin.videoroom"
+
+        class NoSuchRoomError(VideoRoomError, code=426):
+            \"\"\"The room does not exist.\"\"\"
+
+    ``VideoRoomError(426, "No such room")`` then builds a ``NoSuchRoomError``, and a code
+    nobody declared builds a ``VideoRoomError``. The handle raises its ``error_class`` this way
+    for every plugin error in a reply or an event, so plugin code never maps codes itself.
+    A code may be declared once under each plugin base error (a second one is a ``TypeError``).
+
     Attributes:
-        error_code: The plugin's numeric error code (plugin specific).
+        error_code: The plugin's numeric error code (plugin specific), or None.
         error: The plugin's error text.
         plugin: The plugin id, such as ``"janus.plugin.videoroom"``.
+        code: Class attribute: the code this class was declared for (None: not one code).
+        plugin_id: Class attribute: the plugin id used when none is given.
     """
+
+    code: ClassVar[int | None] = None
+    plugin_id: ClassVar[str] = ""
+    _by_code: ClassVar[dict[int, type[PluginError]]] = {}
+
+    def __init_subclass__(cls, *, code: int | None = None, **kwargs: Any) -> None:
+        """Register ``cls`` for ``code`` with every plugin error class above it."""
+        super().__init_subclass__(**kwargs)
+        cls._by_code = {}
+        if code is None:
+            return
+        cls.code = code
+        for base in cls.__mro__[1:]:
+            if not issubclass(base, PluginError) or base is PluginError:
+                continue
+            known = base._by_code.get(code)
+            if known is not None and not issubclass(cls, known):
+                raise TypeError(
+                    f"{cls.__name__}: error code {code} of {base.__name__} is declared "
+                    f"already by {known.__name__}"
+                )
+            base._by_code.setdefault(code, cls)
+
+    def __new__(cls, error_code: Any = None, *args: Any, **kwargs: Any) -> PluginError:
+        """Build the subclass declared for ``error_code`` under ``cls``, if there is one."""
+        if isinstance(error_code, int) and not isinstance(error_code, bool):
+            cls = cls._by_code.get(error_code, cls)
+        instance: PluginError = super().__new__(cls, error_code, *args)
+        return instance
 
     def __init__(self, error_code: int | None, error: str, *, plugin: str = "") -> None:
         self.error_code = error_code
         self.error = error
-        self.plugin = plugin
+        self.plugin = plugin or type(self).plugin_id
         code = f" {error_code}" if error_code is not None else ""
-        name = plugin or "plugin"
+        name = self.plugin or "plugin"
         super().__init__(f"{name} error{code}: {error}")
+
+    @classmethod
+    def declared_codes(cls) -> dict[int, type[PluginError]]:
+        """Return the codes declared under this class and the class each one builds."""
+        return dict(cls._by_code)
+
+
+class MediaRejectedError(PluginError):
+    """The plugin answered, but rejected media this client offered (``m=`` port 0).
+
+    Janus does this instead of answering with an error, for example when asked for a codec
+    the offer does not contain (EchoTest ``videocodec``). The negotiation is undone: the local
+    peer connection is closed and Janus is told to hang up.
+
+    Attributes:
+        rejected: The rejected media sections of Janus's answer.
+    """
+
+    def __init__(
+        self, error: str, *, plugin: str = "", rejected: tuple[MediaSection, ...] = ()
+    ) -> None:
+        super().__init__(None, error, plugin=plugin)
+        self.rejected = rejected
+
+
+class PeerConnectionError(JanusError):
+    """The local peer connection failed (ICE or DTLS), or closed while being waited for."""
+
+
+class UnanswerableOfferError(JanusError, ValueError):
+    """An offer from Janus has no m-line for a local track this handle would send.
+
+    Raised by :meth:`WebRTCHandle.answer <janus_webrtc.WebRTCHandle.answer>` before anything is
+    applied (the offer can still be answered once the track is removed). Also a
+    ``ValueError``: the tracks do not fit the offer.
+
+    Attributes:
+        kinds: The kinds (``"audio"``, ``"video"``) the offer has too few m-lines for.
+    """
+
+    def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kinds = kinds
+
+
+class PluginLoadError(JanusError):
+    """The installed plugin package for a plugin could not be loaded, so it cannot be attached.
+
+    Raised by ``Session.attach()`` instead of silently giving a generic ``Handle``; the
+    original exception is the ``__cause__``.
+
+    Attributes:
+        plugin_id: The plugin that was being attached.
+        entry_point: The entry point that failed (the plugin's short name).
+        distribution: The distribution that declared it (``""`` if unknown).
+        reason: What went wrong (``"ModuleNotFoundError: No module named 'aiortc'"``).
+    """
+
+    def __init__(self, plugin_id: str, entry_point: str, distribution: str, reason: str) -> None:
+        self.plugin_id = plugin_id
+        self.entry_point = entry_point
+        self.distribution = distribution
+        self.reason = reason
+        package = distribution or f"the package of entry point {entry_point!r}"
+        super().__init__(
+            f"cannot attach to {plugin_id}: the plugin package {package} failed to load ({reason})"
+        )
 
 
 class StateError(JanusError):

@@ -34,8 +34,10 @@ EventCallback = Callable[[Any], Awaitable[None] | None]
 """A callback for events: a plain function or a coroutine function taking the event."""
 
 
-class EventQueue:
-    """A bounded queue of events, read with ``async for``; drops the oldest when full.
+class EventQueue(Generic[E]):
+    """A bounded queue of events, read with ``async for`` or :meth:`get`; drops the oldest.
+
+    ``EventQueue[Joined]``, as made by ``handle.subscribe(Joined)``, yields ``Joined`` events.
 
     Args:
         maxsize: The most events held at once.
@@ -43,8 +45,8 @@ class EventQueue:
         owner: A description of the owner, for log messages.
     """
 
-    def __init__(self, maxsize: int, types: tuple[type[Event], ...] = (), owner: str = "") -> None:
-        self._items: deque[Event] = deque()
+    def __init__(self, maxsize: int, types: tuple[type[E], ...] = (), owner: str = "") -> None:
+        self._items: deque[E] = deque()
         self._maxsize = maxsize
         self._types = types
         self._owner = owner
@@ -62,7 +64,7 @@ class EventQueue:
         """Add an event (dropping the oldest if full); ignored after close or if filtered."""
         if self._closed or (self._types and not isinstance(event, self._types)):
             return
-        items = self._items
+        items: deque[Any] = self._items
         if len(items) >= self._maxsize:
             items.popleft()
             self.dropped += 1
@@ -88,10 +90,15 @@ class EventQueue:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    def __aiter__(self) -> EventQueue:
+    @property
+    def closed(self) -> bool:
+        """Whether the queue was closed (queued events can still be read)."""
+        return self._closed
+
+    def __aiter__(self) -> EventQueue[E]:
         return self
 
-    async def __anext__(self) -> Event:
+    async def __anext__(self) -> E:
         self._read = True
         while not self._items:
             if self._closed:
@@ -103,7 +110,25 @@ class EventQueue:
                 self._waiter = None
         return self._items.popleft()
 
-    def get_nowait(self) -> Event | None:
+    async def get(self, *, timeout: float | None = None) -> E:
+        """Return the oldest queued event, waiting at most ``timeout`` seconds for one.
+
+        Args:
+            timeout: Seconds to wait (None: as long as it takes).
+
+        Raises:
+            JanusTimeoutError: No event within ``timeout``.
+            StateError: The queue is closed and empty (its owner closed, or unsubscribed).
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                return await anext(self)
+        except StopAsyncIteration:
+            raise StateError(f"cannot get an event: the queue of {self._owner} is closed") from None
+        except TimeoutError:
+            raise JanusTimeoutError(f"no event from {self._owner} within {timeout} s") from None
+
+    def get_nowait(self) -> E | None:
         """Return the oldest queued event, or ``None`` when empty."""
         self._read = True
         return self._items.popleft() if self._items else None
@@ -176,8 +201,8 @@ class EventStream:
     def __init__(self, maxsize: int, owner: str) -> None:
         self.owner = owner
         self._maxsize = maxsize
-        self.backlog = EventQueue(maxsize, owner=owner)
-        self._subscriptions: set[EventQueue] = set()
+        self.backlog: EventQueue[Event] = EventQueue(maxsize, owner=owner)
+        self._subscriptions: set[EventQueue[Any]] = set()
         self._callbacks: list[tuple[tuple[type[Event], ...], EventCallback]] = []
         self._waiters: set[EventWaiter[Any]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -218,19 +243,19 @@ class EventStream:
         if not task.cancelled() and task.exception() is not None:
             logger.error("event callback of %s failed", self.owner, exc_info=task.exception())
 
-    def subscribe(self, *types: type[Event]) -> EventQueue:
+    def subscribe(self, *types: type[E]) -> EventQueue[E]:
         """Return a new queue that receives every later event (of ``types``, if given).
 
         Call :meth:`unsubscribe` (or let the stream close) when done.
         """
-        queue = EventQueue(self._maxsize, types, owner=self.owner)
+        queue: EventQueue[E] = EventQueue(self._maxsize, types, owner=self.owner)
         if self._closed:
             queue.close()
         else:
             self._subscriptions.add(queue)
         return queue
 
-    def unsubscribe(self, queue: EventQueue) -> None:
+    def unsubscribe(self, queue: EventQueue[Any]) -> None:
         """Stop delivering to a queue made by :meth:`subscribe` and end its iteration."""
         self._subscriptions.discard(queue)
         queue.close()

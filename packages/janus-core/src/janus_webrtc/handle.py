@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, final, overload
 
 from . import protocol
 from .errors import (
@@ -25,6 +25,7 @@ from .messages import (
     PluginResponse,
     SessionLost,
 )
+from .plugin_kit import plugin_error
 
 if TYPE_CHECKING:
     from .session import Session
@@ -58,6 +59,28 @@ class Handle:
 
     plugin_id: ClassVar[str] = ""
     error_class: ClassVar[type[PluginError]] = PluginError
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Check a plugin package's class settings when the class is defined, not at attach.
+
+        Raises:
+            TypeError: ``plugin_id`` is not a string, or ``error_class`` not a ``PluginError``
+                subclass.
+            ValueError: ``plugin_id`` has spaces or no dot (``"janus.plugin.echotest"``).
+        """
+        super().__init_subclass__(**kwargs)
+        if not isinstance(cls.plugin_id, str):
+            raise TypeError(f"{cls.__name__}.plugin_id must be a str, not {cls.plugin_id!r}")
+        if cls.plugin_id and ("." not in cls.plugin_id or cls.plugin_id != cls.plugin_id.strip()):
+            raise ValueError(
+                f"{cls.__name__}.plugin_id {cls.plugin_id!r} is not a plugin id "
+                "such as 'janus.plugin.echotest'"
+            )
+        error_class: object = cls.error_class
+        if not (isinstance(error_class, type) and issubclass(error_class, PluginError)):
+            raise TypeError(
+                f"{cls.__name__}.error_class must be a PluginError subclass, not {error_class!r}"
+            )
 
     def __init__(
         self, session: Session, handle_id: int, plugin: str, *, opaque_id: str | None = None
@@ -134,7 +157,8 @@ class Handle:
             The plugin's answer.
 
         Raises:
-            PluginError: The plugin answered with an error (as :attr:`error_class`).
+            PluginError: The plugin answered with an error: :attr:`error_class`, or the
+                subclass declared for its code.
             ServerError: Janus refused the request.
             JanusTimeoutError: No answer in time.
             StateError: The handle is detached.
@@ -154,10 +178,20 @@ class Handle:
             fields=fields,
         )
         response = protocol.parse_plugin_response(reply)
-        failure = protocol.plugin_error_of(response.data)
+        failure = plugin_error(
+            response.data, self.error_class, plugin=response.plugin or self._plugin
+        )
         if failure is not None:
-            raise self.error_class(failure[0], failure[1], plugin=response.plugin or self._plugin)
+            raise failure
         return response
+
+    def _limit(self, timeout: float | None) -> float:
+        """Seconds to wait: ``timeout``, or the connection's ``timeout`` when it is None.
+
+        For subclasses that wait themselves (for an event, a data channel answer), so that
+        every wait of a plugin package defaults the same way as :meth:`send`.
+        """
+        return self._session.connection.timeout if timeout is None else timeout
 
     async def trickle(
         self,
@@ -195,7 +229,23 @@ class Handle:
             )
 
     async def hangup(self, *, timeout: float | None = None) -> None:
-        """Ask Janus to close this handle's PeerConnection; the handle stays attached."""
+        """Ask Janus to close this handle's PeerConnection; the handle stays attached.
+
+        Plugin handles may override it with what hanging up means to their plugin (VideoCall
+        sends its own ``hangup`` request); :meth:`janus_hangup` stays Janus's core request.
+        """
+        await self.janus_hangup(timeout=timeout)
+
+    @final
+    async def janus_hangup(self, *, timeout: float | None = None) -> None:
+        """Send Janus's core ``hangup`` request: close this handle's PeerConnection on Janus.
+
+        Final, so that it means the same on every handle class: the core and plugin packages
+        call it where they need exactly this request, whatever :meth:`hangup` does.
+
+        Raises:
+            StateError: The handle is detached.
+        """
         self._check_attached("hang up")
         await self._request("hangup", timeout=timeout)
 
@@ -238,11 +288,21 @@ class Handle:
         """
         return self._events.backlog
 
-    def subscribe(self, *types: type[Event]) -> EventQueue:
-        """Return a private queue of later events (of ``types``, if given); see :meth:`events`."""
+    @overload
+    def subscribe(self) -> EventQueue[Event]: ...
+
+    @overload
+    def subscribe(self, type_: type[E], /, *types: type[E]) -> EventQueue[E]: ...
+
+    def subscribe(self, *types: type[Event]) -> EventQueue[Any]:
+        """Return a private queue of later events (of ``types``, if given); see :meth:`events`.
+
+        The queue is typed by what it yields: ``subscribe(Joined)`` is an
+        ``EventQueue[Joined]``; with several types, their nearest common base.
+        """
         return self._events.subscribe(*types)
 
-    def unsubscribe(self, queue: EventQueue) -> None:
+    def unsubscribe(self, queue: EventQueue[Any]) -> None:
         """Stop a queue made by :meth:`subscribe`."""
         self._events.unsubscribe(queue)
 
@@ -271,9 +331,7 @@ class Handle:
             JanusTimeoutError: (when awaited) no such event in time.
             StateError: (when awaited) the handle was detached first.
         """
-        if timeout is None:
-            timeout = self._session.connection.timeout
-        return self._events.wait_for(types or (Event,), predicate, timeout)  # type: ignore[arg-type]
+        return self._events.wait_for(types or (Event,), predicate, self._limit(timeout))  # type: ignore[arg-type]
 
     @property
     def dropped_events(self) -> int:

@@ -2,20 +2,23 @@
 
 Installed packages that declare an entry point in the ``janus_webrtc`` group are loaded lazily,
 once, the first time the registry is consulted (never at import). A package that fails to
-import is logged with its name, listed by :func:`failures`, and skipped.
+import is logged with its name, listed by :func:`failures`, and skipped: the others still
+work, and attaching to the plugin it was for raises :class:`~janus_webrtc.PluginLoadError`
+(naming the package and the cause) instead of giving a generic handle.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
 
 from . import hookspecs
+from .errors import PluginLoadError
 from .handle import Handle
 
 __all__ = [
@@ -70,11 +73,13 @@ class PluginLoadFailure:
         entry_point: The entry point's name.
         distribution: The distribution that declared it.
         error: What went wrong.
+        exception: The exception raised, if any.
     """
 
     entry_point: str
     distribution: str
     error: str
+    exception: Exception | None = field(default=None, compare=False, repr=False)
 
 
 def short_name(plugin_id: str) -> str:
@@ -134,7 +139,9 @@ class PluginRegistry:
                 exc,
             )
             self._failures.append(
-                PluginLoadFailure(entry_point.name, dist_name, f"{type(exc).__name__}: {exc}")
+                PluginLoadFailure(
+                    entry_point.name, dist_name, f"{type(exc).__name__}: {exc}", exception=exc
+                )
             )
             return
         self._sources[id(plugin)] = (dist_name, version)
@@ -157,7 +164,9 @@ class PluginRegistry:
                     "janus-webrtc plugin %r failed to list its handles: %s", impl.plugin_name, exc
                 )
                 self._failures.append(
-                    PluginLoadFailure(impl.plugin_name, dist_name, f"{type(exc).__name__}: {exc}")
+                    PluginLoadFailure(
+                        impl.plugin_name, dist_name, f"{type(exc).__name__}: {exc}", exception=exc
+                    )
                 )
                 continue
             for handle_class in classes:
@@ -194,10 +203,21 @@ class PluginRegistry:
         return PLUGIN_ID_PREFIX + name
 
     def handle_class(self, plugin_id: str) -> type[Handle]:
-        """Return the default handle class for a plugin id (the generic one if none)."""
+        """Return the default handle class for a plugin id (the generic one if none).
+
+        Raises:
+            PluginLoadError: No class is registered for it and the plugin package named
+                after it (its entry point) failed to load.
+        """
         for info in self.available():
             if info.default and info.plugin_id == plugin_id:
                 return info.handle_class
+        name = short_name(plugin_id)
+        for failure in self._failures:
+            if failure.entry_point in (name, plugin_id):
+                raise PluginLoadError(
+                    plugin_id, failure.entry_point, failure.distribution, failure.error
+                ) from failure.exception
         return Handle
 
 

@@ -125,6 +125,8 @@ class Session:
 
         Raises:
             PluginNotFoundError: Janus has no such plugin.
+            PluginLoadError: The installed plugin package for it failed to load (the message
+                names the package and the cause).
             StateError: The session is closed.
         """
         self._check_open("attach")

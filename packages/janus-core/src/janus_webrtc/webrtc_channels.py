@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 from .errors import JanusTimeoutError, StateError
@@ -42,7 +42,7 @@ class DataChannel:
         self._publish = publish
         self._max_queued = max_queued
         self._outbox: deque[str | bytes] = deque()
-        self._inbox = EventQueue(
+        self._inbox: EventQueue[DataChannelMessage] = EventQueue(
             max_queued, (DataChannelMessage,), owner=f"data channel {channel.label!r}"
         )
         self._opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -114,9 +114,21 @@ class DataChannel:
                 f"data channel {self.label!r} did not open within {timeout} s"
             ) from None
 
-    def messages(self) -> AsyncIterator[Event]:
-        """Iterate the messages received (as ``DataChannelMessage``) until the channel closes."""
+    def messages(self) -> EventQueue[DataChannelMessage]:
+        """The messages received (as ``DataChannelMessage``), until the channel closes.
+
+        Iterate it with ``async for``, or take one with ``await channel.messages().get()``.
+        """
         return self._inbox
+
+    async def receive(self, *, timeout: float | None = 10.0) -> DataChannelMessage:
+        """Return the next message received, waiting at most ``timeout`` seconds.
+
+        Raises:
+            JanusTimeoutError: No message in time.
+            StateError: The channel closed and every message was read.
+        """
+        return await self._inbox.get(timeout=timeout)
 
     def close(self) -> None:
         """Close the channel; idempotent."""

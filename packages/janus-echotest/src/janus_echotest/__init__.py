@@ -15,6 +15,10 @@ from .errors import (
     ERROR_NO_MESSAGE,
     EchoTestError,
     EchoTestMediaRejectedError,
+    InvalidElementError,
+    InvalidJsonError,
+    InvalidSdpError,
+    NoMessageError,
 )
 from .handle import EchoTestHandle
 from .messages import (
@@ -43,6 +47,10 @@ __all__ = [
     "EchoTestMediaRejectedError",
     "EchoTestResult",
     "EchoTestSlowLink",
+    "InvalidElementError",
+    "InvalidJsonError",
+    "InvalidSdpError",
+    "NoMessageError",
     "SubstreamChanged",
     "TemporalLayerChanged",
     "__version__",

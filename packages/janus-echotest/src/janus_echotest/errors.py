@@ -4,9 +4,17 @@
 
     janus_webrtc.PluginError
     └── EchoTestError                  the EchoTest plugin answered with an error
+        ├── NoMessageError             411: the request had no body
+        ├── InvalidJsonError           412: the body was not a JSON object
+        ├── InvalidElementError        413: a missing, mistyped or out-of-range attribute
+        ├── InvalidSdpError            414: the offer could not be parsed
         └── EchoTestMediaRejectedError (+ janus_webrtc.MediaRejectedError)
                                        it answered "ok" but rejected offered media
                                        (for example an unknown audiocodec/videocodec)
+
+Each class is declared with its code once (``code=``); ``EchoTestError(413, text)`` builds an
+:class:`InvalidElementError`, and the handle raises errors that way (see
+:class:`janus_webrtc.PluginError`).
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ __all__ = [
     "ERROR_NO_MESSAGE",
     "EchoTestError",
     "EchoTestMediaRejectedError",
+    "InvalidElementError",
+    "InvalidJsonError",
+    "InvalidSdpError",
+    "NoMessageError",
 ]
 
 ERROR_NO_MESSAGE = 411
@@ -39,8 +51,27 @@ ERROR_INVALID_SDP = 414
 class EchoTestError(PluginError):
     """The EchoTest plugin answered a request with an error.
 
-    ``error_code`` is one of the ``ERROR_*`` constants of this module.
+    ``error_code`` is one of the ``ERROR_*`` constants of this module; instances are of the
+    subclass declared for it.
     """
+
+    plugin_id = "janus.plugin.echotest"
+
+
+class NoMessageError(EchoTestError, code=ERROR_NO_MESSAGE):
+    """The request had no body (411)."""
+
+
+class InvalidJsonError(EchoTestError, code=ERROR_INVALID_JSON):
+    """The body was not a JSON object (412)."""
+
+
+class InvalidElementError(EchoTestError, code=ERROR_INVALID_ELEMENT):
+    """A missing, mistyped or out-of-range attribute, or no supported attribute (413)."""
+
+
+class InvalidSdpError(EchoTestError, code=ERROR_INVALID_SDP):
+    """The offer could not be parsed (414)."""
 
 
 class EchoTestMediaRejectedError(EchoTestError, MediaRejectedError):

@@ -7,19 +7,15 @@ keyword argument of :meth:`EchoTestHandle.start` (with an offer) or
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from janus_webrtc import Event, MediaRejectedError, PluginError, PluginEvent, WebRTCHandle
+from janus_webrtc.plugin_kit import request_body
 
 from .errors import EchoTestError, EchoTestMediaRejectedError
 from .messages import EchoTestResult, parse_event, parse_result
 
 __all__ = ["EchoTestHandle"]
-
-
-def _body(**options: Any) -> dict[str, Any]:
-    """Build the plugin's request: the options given (``None`` means "not given")."""
-    return {name: value for name, value in options.items() if value is not None}
 
 
 class EchoTestHandle(WebRTCHandle):
@@ -92,7 +88,7 @@ class EchoTestHandle(WebRTCHandle):
             EchoTestMediaRejectedError: The plugin rejected offered media (such as an unknown
                 codec); the call is undone.
         """
-        body = _body(
+        body = request_body(
             audio=audio,
             video=video,
             audiocodec=audiocodec,
@@ -133,7 +129,7 @@ class EchoTestHandle(WebRTCHandle):
             ValueError: No option given.
             EchoTestError: The plugin refused the request.
         """
-        body = _body(
+        body = request_body(
             audio=audio,
             video=video,
             bitrate=bitrate,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from janus_webrtc import Jsep, PluginEvent, PluginResponse, ProtocolError
+from janus_webrtc.plugin_kit import int_or_none
 
 __all__ = [
     "EchoTestDone",
@@ -101,10 +102,6 @@ def parse_result(response: PluginResponse) -> EchoTestResult:
     return EchoTestResult(result=result, jsep=response.jsep, data=response.data)
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def parse_event(event: PluginEvent) -> PluginEvent:
     """Turn a generic EchoTest plugin event into a typed one (the same event if unknown)."""
     data = event.data
@@ -115,14 +112,14 @@ def parse_event(event: PluginEvent) -> PluginEvent:
         return EchoTestSlowLink(
             **common,
             media=str(data.get("media", "")),
-            current_bitrate=_int(data.get("current-bitrate")),
+            current_bitrate=int_or_none(data.get("current-bitrate")),
         )
-    substream = _int(data.get("substream"))
+    substream = int_or_none(data.get("substream"))
     if substream is not None:
         return SubstreamChanged(
             **common, videocodec=str(data.get("videocodec", "")), substream=substream
         )
-    temporal = _int(data.get("temporal"))
+    temporal = int_or_none(data.get("temporal"))
     if temporal is not None:
         return TemporalLayerChanged(
             **common, videocodec=str(data.get("videocodec", "")), temporal=temporal

@@ -4,21 +4,32 @@
 
     janus_webrtc.PluginError
     └── TextRoomError                      the TextRoom plugin answered with an error
+        ├── NoMessageError                 411: the request had no body
+        ├── InvalidJsonError               412: the body was not a JSON object
+        ├── MissingElementError            413: a mandatory attribute is missing
+        ├── InvalidElementError            414: an attribute has the wrong type or value
+        ├── InvalidRequestError            415: unknown request
+        ├── AlreadySetupError              416: setup twice, or restart before setup
         ├── NoSuchRoomError                417: the room does not exist
         ├── RoomExistsError                418: a room with that id exists already
         ├── TextRoomUnauthorizedError      419: wrong or missing pin, secret, token or admin key
         ├── UsernameExistsError            420: the username is taken in that room
         ├── AlreadyInRoomError             421: this handle is in that room already
         ├── NotInRoomError                 422: this handle is not in that room
-        └── NoSuchUserError                423: no participant with that username
+        ├── NoSuchUserError                423: no participant with that username
+        └── UnknownTextRoomError           499: anything else
 
 The same exceptions are raised whether the request went over the Janus API or over the data
-channel. ``error_code`` is the plugin's code (one of the ``ERROR_*`` constants below, from
-``src/plugins/janus_textroom.c`` of Janus 1.1.2) and ``error`` its text. Timeouts of data
+channel: each class is declared with its code once (``code=``), and ``TextRoomError(code,
+text)`` builds the subclass declared for ``code``. ``error_code`` is the plugin's code (one of
+the ``ERROR_*`` constants below, from ``src/plugins/janus_textroom.c`` of Janus 1.1.2) and
+``error`` its text. Timeouts of data
 channel requests raise :class:`janus_webrtc.JanusTimeoutError` (a ``TimeoutError``).
 """
 
 from __future__ import annotations
+
+import warnings
 
 from janus_webrtc import PluginError
 
@@ -38,6 +49,13 @@ __all__ = [
     "ERROR_UNKNOWN_ERROR",
     "ERROR_USERNAME_EXISTS",
     "AlreadyInRoomError",
+    "AlreadySetupError",
+    "InvalidElementError",
+    "InvalidJsonError",
+    "InvalidRequestError",
+    "MissingElementError",
+    "NoMessageError",
+    "UnknownTextRoomError",
     "NoSuchRoomError",
     "NoSuchUserError",
     "NotInRoomError",
@@ -98,55 +116,71 @@ configuration file)."""
 class TextRoomError(PluginError):
     """The TextRoom plugin answered a request with an error.
 
-    ``error_code`` is one of the ``ERROR_*`` constants of this module; subclasses exist for the
-    codes an application usually handles.
+    ``error_code`` is one of the ``ERROR_*`` constants of this module; instances are of the
+    subclass declared for it (``TextRoomError(417, text)`` is a :class:`NoSuchRoomError`).
     """
 
-    def __init__(self, error_code: int | None, error: str, *, plugin: str = PLUGIN_ID) -> None:
-        super().__init__(error_code, error, plugin=plugin)
+    plugin_id = PLUGIN_ID
 
 
-class NoSuchRoomError(TextRoomError):
+class NoMessageError(TextRoomError, code=ERROR_NO_MESSAGE):
+    """The request had no body (``ERROR_NO_MESSAGE``, 411)."""
+
+
+class InvalidJsonError(TextRoomError, code=ERROR_INVALID_JSON):
+    """The body was not a JSON object (``ERROR_INVALID_JSON``, 412)."""
+
+
+class MissingElementError(TextRoomError, code=ERROR_MISSING_ELEMENT):
+    """A mandatory attribute is missing (``ERROR_MISSING_ELEMENT``, 413)."""
+
+
+class InvalidElementError(TextRoomError, code=ERROR_INVALID_ELEMENT):
+    """An attribute has the wrong type or value (``ERROR_INVALID_ELEMENT``, 414)."""
+
+
+class InvalidRequestError(TextRoomError, code=ERROR_INVALID_REQUEST):
+    """The plugin does not know the request (``ERROR_INVALID_REQUEST``, 415)."""
+
+
+class AlreadySetupError(TextRoomError, code=ERROR_ALREADY_SETUP):
+    """``setup`` twice, or ``restart`` before ``setup`` (``ERROR_ALREADY_SETUP``, 416)."""
+
+
+class UnknownTextRoomError(TextRoomError, code=ERROR_UNKNOWN_ERROR):
+    """Anything else, such as ``permanent`` without a configuration file (499)."""
+
+
+class NoSuchRoomError(TextRoomError, code=ERROR_NO_SUCH_ROOM):
     """The room does not exist (``ERROR_NO_SUCH_ROOM``, 417)."""
 
 
-class RoomExistsError(TextRoomError):
+class RoomExistsError(TextRoomError, code=ERROR_ROOM_EXISTS):
     """A room with that id exists already (``ERROR_ROOM_EXISTS``, 418)."""
 
 
-class TextRoomUnauthorizedError(TextRoomError):
+class TextRoomUnauthorizedError(TextRoomError, code=ERROR_UNAUTHORIZED):
     """Wrong or missing pin, secret, admin key, or a token not allowed (``ERROR_UNAUTHORIZED``)."""
 
 
-class UsernameExistsError(TextRoomError):
+class UsernameExistsError(TextRoomError, code=ERROR_USERNAME_EXISTS):
     """The username is already taken in that room (``ERROR_USERNAME_EXISTS``, 420)."""
 
 
-class AlreadyInRoomError(TextRoomError):
+class AlreadyInRoomError(TextRoomError, code=ERROR_ALREADY_IN_ROOM):
     """This handle is in that room already (``ERROR_ALREADY_IN_ROOM``, 421)."""
 
 
-class NotInRoomError(TextRoomError):
+class NotInRoomError(TextRoomError, code=ERROR_NOT_IN_ROOM):
     """This handle is not in that room (``ERROR_NOT_IN_ROOM``, 422)."""
 
 
-class NoSuchUserError(TextRoomError):
+class NoSuchUserError(TextRoomError, code=ERROR_NO_SUCH_USER):
     """No participant with that username is in the room (``ERROR_NO_SUCH_USER``, 423)."""
 
 
-_BY_CODE: dict[int, type[TextRoomError]] = {
-    ERROR_NO_SUCH_ROOM: NoSuchRoomError,
-    ERROR_ROOM_EXISTS: RoomExistsError,
-    ERROR_UNAUTHORIZED: TextRoomUnauthorizedError,
-    ERROR_USERNAME_EXISTS: UsernameExistsError,
-    ERROR_ALREADY_IN_ROOM: AlreadyInRoomError,
-    ERROR_NOT_IN_ROOM: NotInRoomError,
-    ERROR_NO_SUCH_USER: NoSuchUserError,
-}
-
-
 def textroom_error(error_code: int | None, error: str) -> TextRoomError:
-    """Build the most specific :class:`TextRoomError` for a plugin error code.
+    """Deprecated: ``TextRoomError(error_code, error)`` builds the matching subclass itself.
 
     Args:
         error_code: The plugin's ``error_code`` (None if it sent none).
@@ -155,5 +189,9 @@ def textroom_error(error_code: int | None, error: str) -> TextRoomError:
     Returns:
         An instance of the matching subclass, or of :class:`TextRoomError` itself.
     """
-    cls = _BY_CODE.get(error_code, TextRoomError) if error_code is not None else TextRoomError
-    return cls(error_code, error)
+    warnings.warn(
+        "textroom_error() is deprecated: TextRoomError(error_code, error) builds the subclass",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return TextRoomError(error_code, error)

@@ -28,7 +28,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from janus_webrtc import (
     DataChannel,
@@ -44,8 +44,9 @@ from janus_webrtc import (
     WebRTCHandle,
 )
 from janus_webrtc.events import EventCallback
+from janus_webrtc.plugin_kit import int_or_none, request_body
 
-from .errors import TextRoomError, textroom_error
+from .errors import TextRoomError
 from .messages import (
     AllowedTokens,
     Announcement,
@@ -77,19 +78,14 @@ logger.addHandler(logging.NullHandler())
 DATA_CHANNEL_LABEL = "JanusDataChannel"
 """The label of the data channel the plugin talks on (Janus's default label)."""
 
+E = TypeVar("E", bound=Event)
+
 Via = Literal["api", "data"]
 """Where a management request goes: ``"api"`` (the Janus API, no PeerConnection needed) or
 ``"data"`` (the data channel, after :meth:`TextRoomHandle.setup`)."""
 
 AllowedAction = Literal["enable", "disable", "add", "remove"]
 """What an ``allowed`` request does to a room's list of tokens."""
-
-
-def _body(request: str, **options: Any) -> dict[str, Any]:
-    """Build a request body: the options given (``None`` means "not given")."""
-    body: dict[str, Any] = {"request": request}
-    body.update((name, value) for name, value in options.items() if value is not None)
-    return body
 
 
 @dataclass(slots=True)
@@ -148,7 +144,7 @@ class TextRoomHandle(WebRTCHandle):
         self._pending: dict[str, _Pending] = {}
         self._joining: dict[RoomId, _Pending] = {}
         self._rooms: dict[RoomId, str] = {}
-        self._room_queues: dict[RoomId, set[EventQueue]] = {}
+        self._room_queues: dict[RoomId, set[EventQueue[Any]]] = {}
         self._queue_size = session.connection.event_queue_size
         self._transaction_prefix = f"tr-{secrets.token_hex(4)}-"
         self._transactions = itertools.count(1)
@@ -215,10 +211,7 @@ class TextRoomHandle(WebRTCHandle):
         Returns:
             The plugin's answer (``{"textroom": "event", "result": "ok"}``).
         """
-        try:
-            return await self.accept_offer(offer, {"request": "ack"}, timeout=timeout)
-        except TextRoomError as exc:
-            raise textroom_error(exc.error_code, exc.error) from None
+        return await self.accept_offer(offer, request_body("ack"), timeout=timeout)
 
     async def restart(self, *, timeout: float | None = None) -> None:
         """Replace the PeerConnection and its data channel (``restart``).
@@ -404,7 +397,7 @@ class TextRoomHandle(WebRTCHandle):
             via: ``"api"`` or ``"data"`` (see :data:`Via`).
             timeout: Seconds to wait.
         """
-        data = await self._manage(_body("list", admin_key=admin_key), via, timeout)
+        data = await self._manage(request_body("list", admin_key=admin_key), via, timeout)
         return parse_rooms(data.get("list", []))
 
     async def list_participants(
@@ -415,12 +408,12 @@ class TextRoomHandle(WebRTCHandle):
         Raises:
             NoSuchRoomError: No such room.
         """
-        data = await self._manage(_body("listparticipants", room=room), via, timeout)
+        data = await self._manage(request_body("listparticipants", room=room), via, timeout)
         return parse_participants(data.get("participants", []))
 
     async def exists(self, room: RoomId, *, via: Via = "api", timeout: float | None = None) -> bool:
         """Whether a room exists (``exists``)."""
-        data = await self._manage(_body("exists", room=room), via, timeout)
+        data = await self._manage(request_body("exists", room=room), via, timeout)
         return data.get("exists") is True
 
     async def create_room(
@@ -459,7 +452,7 @@ class TextRoomHandle(WebRTCHandle):
             RoomExistsError: A room with that id exists.
             TextRoomUnauthorizedError: Wrong or missing admin key.
         """
-        body = _body(
+        body = request_body(
             "create",
             room=room,
             description=description,
@@ -507,7 +500,7 @@ class TextRoomHandle(WebRTCHandle):
             NoSuchRoomError: No such room.
             TextRoomUnauthorizedError: Wrong or missing secret.
         """
-        body = _body(
+        body = request_body(
             "edit",
             room=room,
             secret=secret,
@@ -538,7 +531,7 @@ class TextRoomHandle(WebRTCHandle):
             NoSuchRoomError: No such room.
             TextRoomUnauthorizedError: Wrong or missing secret.
         """
-        body = _body("destroy", room=room, secret=secret, permanent=permanent)
+        body = request_body("destroy", room=room, secret=secret, permanent=permanent)
         data = await self._manage(body, via, timeout)
         self._rooms.pop(room, None)
         return RoomDestroyed(room=room_of(data, room), permanent=data.get("permanent") is True)
@@ -571,7 +564,7 @@ class TextRoomHandle(WebRTCHandle):
             NoSuchRoomError: No such room.
             TextRoomUnauthorizedError: Wrong or missing secret.
         """
-        body = _body(
+        body = request_body(
             "allowed",
             room=room,
             action=action,
@@ -603,7 +596,9 @@ class TextRoomHandle(WebRTCHandle):
             NoSuchUserError: No such participant in the room.
             TextRoomUnauthorizedError: Wrong or missing secret.
         """
-        await self._manage(_body("kick", room=room, username=username, secret=secret), via, timeout)
+        await self._manage(
+            request_body("kick", room=room, username=username, secret=secret), via, timeout
+        )
 
     async def announce(
         self,
@@ -622,7 +617,9 @@ class TextRoomHandle(WebRTCHandle):
             NoSuchRoomError: No such room.
             TextRoomUnauthorizedError: Wrong or missing secret.
         """
-        await self._manage(_body("announcement", room=room, text=text, secret=secret), via, timeout)
+        await self._manage(
+            request_body("announcement", room=room, text=text, secret=secret), via, timeout
+        )
 
     # -- any request on the data channel ------------------------------------------------------
 
@@ -651,7 +648,15 @@ class TextRoomHandle(WebRTCHandle):
 
     # -- events -------------------------------------------------------------------------------
 
-    def subscribe(self, *types: type[Event], room: RoomId | None = None) -> EventQueue:
+    @overload
+    def subscribe(self, *, room: RoomId | None = None) -> EventQueue[Event]: ...
+
+    @overload
+    def subscribe(
+        self, type_: type[E], /, *types: type[E], room: RoomId | None = None
+    ) -> EventQueue[E]: ...
+
+    def subscribe(self, *types: type[Event], room: RoomId | None = None) -> EventQueue[Any]:
         """Return a private, bounded queue of later events (of ``types``, if given).
 
         Args:
@@ -664,14 +669,16 @@ class TextRoomHandle(WebRTCHandle):
         """
         if room is None:
             return super().subscribe(*types)
-        queue = EventQueue(self._queue_size, types or (TextRoomEvent,), owner=f"{self!r} {room}")
+        queue: EventQueue[Any] = EventQueue(
+            self._queue_size, types or (TextRoomEvent,), owner=f"{self!r} {room}"
+        )
         if self.detached:
             queue.close()
         else:
             self._room_queues.setdefault(room, set()).add(queue)
         return queue
 
-    def unsubscribe(self, queue: EventQueue) -> None:
+    def unsubscribe(self, queue: EventQueue[Any]) -> None:
         """Stop a queue made by :meth:`subscribe`."""
         for queues in self._room_queues.values():
             queues.discard(queue)
@@ -713,9 +720,6 @@ class TextRoomHandle(WebRTCHandle):
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def _limit(self, timeout: float | None) -> float:
-        return self.session.connection.timeout if timeout is None else timeout
-
     def _new_future(self) -> asyncio.Future[dict[str, Any]]:
         return asyncio.get_running_loop().create_future()
 
@@ -726,10 +730,7 @@ class TextRoomHandle(WebRTCHandle):
             body.get("request"),
             body.get("room"),
         )
-        try:
-            return await self.send(body, timeout=timeout)
-        except TextRoomError as exc:
-            raise textroom_error(exc.error_code, exc.error) from None
+        return await self.send(body, timeout=timeout)
 
     async def _manage(
         self, body: dict[str, Any], via: Via, timeout: float | None
@@ -886,12 +887,8 @@ class TextRoomHandle(WebRTCHandle):
         if pending.future.done():
             return
         if failed:
-            code = message.get("error_code")
-            pending.future.set_exception(
-                textroom_error(
-                    code if isinstance(code, int) else None, str(message.get("error", ""))
-                )
-            )
+            code, text = int_or_none(message.get("error_code")), str(message.get("error", ""))
+            pending.future.set_exception(TextRoomError(code, text))
             return
         if pending.kind == "join" and pending.room is not None and pending.username is not None:
             self._rooms[pending.room] = pending.username

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from janus_webrtc import Event, ProtocolError
+from janus_webrtc.plugin_kit import id_or_none, require, str_or_none
 
 __all__ = [
     "AllowedTokens",
@@ -322,18 +323,6 @@ def room_of(data: Mapping[str, Any], default: RoomId | None = None) -> RoomId:
     return room
 
 
-def _str(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str):
-        raise ProtocolError(f"textroom {data.get('textroom')!r} without a string {key!r}")
-    return value
-
-
-def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return value if isinstance(value, str) else None
-
-
 def parse_participants(items: Any) -> tuple[Participant, ...]:
     """Read a ``participants`` list.
 
@@ -346,7 +335,12 @@ def parse_participants(items: Any) -> tuple[Participant, ...]:
     for item in items:
         if not isinstance(item, Mapping):
             raise ProtocolError("textroom participant is not an object")
-        result.append(Participant(_str(item, "username"), _opt_str(item, "display")))
+        result.append(
+            Participant(
+                require(str_or_none(item.get("username")), "textroom 'username' string"),
+                str_or_none(item.get("display")),
+            )
+        )
     return tuple(result)
 
 
@@ -390,27 +384,32 @@ def parse_event(data: Mapping[str, Any]) -> TextRoomEvent:
     if kind == "message":
         return ChatMessage(
             room=room_of(data),
-            sender=_str(data, "from"),
-            text=_str(data, "text"),
-            date=_opt_str(data, "date") or "",
+            sender=require(str_or_none(data.get("from")), "textroom 'from' string"),
+            text=require(str_or_none(data.get("text")), "textroom 'text' string"),
+            date=str_or_none(data.get("date")) or "",
             whisper=data.get("whisper") is True,
-            display=_opt_str(data, "display"),
+            display=str_or_none(data.get("display")),
         )
     if kind == "announcement":
         return Announcement(
-            room=room_of(data), text=_str(data, "text"), date=_opt_str(data, "date") or ""
+            room=room_of(data),
+            text=require(str_or_none(data.get("text")), "textroom 'text' string"),
+            date=str_or_none(data.get("date")) or "",
         )
     if kind == "join":
-        return ParticipantJoined(room_of(data), _str(data, "username"), _opt_str(data, "display"))
+        return ParticipantJoined(
+            room_of(data),
+            require(str_or_none(data.get("username")), "textroom 'username' string"),
+            str_or_none(data.get("display")),
+        )
     if kind == "leave":
-        return ParticipantLeft(room_of(data), _str(data, "username"))
+        return ParticipantLeft(
+            room_of(data), require(str_or_none(data.get("username")), "textroom 'username' string")
+        )
     if kind == "kicked":
-        return ParticipantKicked(room_of(data), _str(data, "username"))
+        return ParticipantKicked(
+            room_of(data), require(str_or_none(data.get("username")), "textroom 'username' string")
+        )
     if kind == "destroyed":
         return RoomDestroyed(room_of(data))
-    room = data.get("room")
-    return UnknownTextRoomEvent(
-        kind=str(kind),
-        data=dict(data),
-        room=room if isinstance(room, int | str) and not isinstance(room, bool) else None,
-    )
+    return UnknownTextRoomEvent(kind=str(kind), data=dict(data), room=id_or_none(data.get("room")))

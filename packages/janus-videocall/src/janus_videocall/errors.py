@@ -2,11 +2,15 @@
 
 Every error the plugin answers with (``error_code`` and ``error``) is raised as a
 :class:`VideoCallError`; the codes a program reacts to have a subclass of their own, so that
-``except UsernameTakenError`` works. ``VideoCallError(code, text)`` itself builds the subclass
-that matches ``code``::
+``except UsernameTakenError`` works. Each class is declared with its code once (``code=``), so
+``VideoCallError(code, text)`` builds the subclass that matches ``code`` (see
+:class:`janus_webrtc.PluginError`)::
 
     janus_webrtc.PluginError
     └── VideoCallError                     the VideoCall plugin answered with an error
+        ├── UnknownVideoCallError          499: an unexpected failure in the plugin
+        ├── NoMessageError                 470: the request had no body
+        ├── InvalidJsonError               471: the body was not a JSON object
         ├── InvalidRequestError            472: unknown request
         ├── RegisterFirstError             473: call before register
         ├── InvalidElementError            474: a mistyped or out-of-range attribute
@@ -26,8 +30,6 @@ that matches ``code``::
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from janus_webrtc import MediaRejectedError, PluginError
 
@@ -51,14 +53,17 @@ __all__ = [
     "AlreadyRegisteredError",
     "CallEndedError",
     "CallYourselfError",
+    "InvalidJsonError",
     "InvalidElementError",
     "InvalidRequestError",
     "InvalidSdpError",
     "MissingElementError",
     "MissingSdpError",
     "NoCallError",
+    "NoMessageError",
     "NoSuchUsernameError",
     "RegisterFirstError",
+    "UnknownVideoCallError",
     "UsernameTakenError",
     "VideoCallError",
     "VideoCallMediaRejectedError",
@@ -114,62 +119,69 @@ class VideoCallError(PluginError):
     """The VideoCall plugin answered a request with an error.
 
     ``error_code`` is one of the ``ERROR_*`` constants of this module. Building a
-    ``VideoCallError`` with a code that has a subclass returns an instance of that subclass.
+    ``VideoCallError`` with a declared code returns an instance of that code's subclass.
     """
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> VideoCallError:
-        """Build the subclass that matches the error code (the first argument)."""
-        if cls is VideoCallError and args:
-            cls = _BY_CODE.get(args[0], cls) if isinstance(args[0], int) else cls
-        instance: VideoCallError = super().__new__(cls, *args)
-        return instance
+    plugin_id = "janus.plugin.videocall"
 
 
-class InvalidRequestError(VideoCallError):
+class UnknownVideoCallError(VideoCallError, code=ERROR_UNKNOWN_ERROR):
+    """An unexpected failure in the plugin (``499``)."""
+
+
+class NoMessageError(VideoCallError, code=ERROR_NO_MESSAGE):
+    """The request had no body (``470``)."""
+
+
+class InvalidJsonError(VideoCallError, code=ERROR_INVALID_JSON):
+    """The body was not a JSON object (``471``)."""
+
+
+class InvalidRequestError(VideoCallError, code=ERROR_INVALID_REQUEST):
     """The plugin does not know the request (``472``)."""
 
 
-class RegisterFirstError(VideoCallError):
+class RegisterFirstError(VideoCallError, code=ERROR_REGISTER_FIRST):
     """A ``call`` came before the handle registered a name (``473``)."""
 
 
-class InvalidElementError(VideoCallError):
+class InvalidElementError(VideoCallError, code=ERROR_INVALID_ELEMENT):
     """An attribute has the wrong type or is out of range (``474``)."""
 
 
-class MissingElementError(VideoCallError):
+class MissingElementError(VideoCallError, code=ERROR_MISSING_ELEMENT):
     """A required attribute is missing (``475``)."""
 
 
-class UsernameTakenError(VideoCallError):
+class UsernameTakenError(VideoCallError, code=ERROR_USERNAME_TAKEN):
     """Another handle registered that name (``476``); names are global in the plugin."""
 
 
-class AlreadyRegisteredError(VideoCallError):
+class AlreadyRegisteredError(VideoCallError, code=ERROR_ALREADY_REGISTERED):
     """This handle registered a name already (``477``); detach to free it."""
 
 
-class NoSuchUsernameError(VideoCallError):
+class NoSuchUsernameError(VideoCallError, code=ERROR_NO_SUCH_USERNAME):
     """Nobody registered the name that was called (``478``)."""
 
 
-class CallYourselfError(VideoCallError):
+class CallYourselfError(VideoCallError, code=ERROR_USE_ECHO_TEST):
     """A handle called its own name (``479``; the plugin suggests the EchoTest)."""
 
 
-class AlreadyInCallError(VideoCallError):
+class AlreadyInCallError(VideoCallError, code=ERROR_ALREADY_IN_CALL):
     """A ``call`` while the handle is in a call already (``480``)."""
 
 
-class NoCallError(VideoCallError):
+class NoCallError(VideoCallError, code=ERROR_NO_CALL):
     """An ``accept`` without an incoming call to accept (``481``)."""
 
 
-class MissingSdpError(VideoCallError):
+class MissingSdpError(VideoCallError, code=ERROR_MISSING_SDP):
     """A ``call`` or ``accept`` without a session description (``482``)."""
 
 
-class InvalidSdpError(VideoCallError):
+class InvalidSdpError(VideoCallError, code=ERROR_INVALID_SDP):
     """Janus could not parse the session description (``483``)."""
 
 
@@ -196,19 +208,3 @@ class VideoCallMediaRejectedError(VideoCallError, MediaRejectedError):
 
     ``error_code`` is None and ``rejected`` lists the rejected media sections.
     """
-
-
-_BY_CODE: dict[int, type[VideoCallError]] = {
-    ERROR_INVALID_REQUEST: InvalidRequestError,
-    ERROR_REGISTER_FIRST: RegisterFirstError,
-    ERROR_INVALID_ELEMENT: InvalidElementError,
-    ERROR_MISSING_ELEMENT: MissingElementError,
-    ERROR_USERNAME_TAKEN: UsernameTakenError,
-    ERROR_ALREADY_REGISTERED: AlreadyRegisteredError,
-    ERROR_NO_SUCH_USERNAME: NoSuchUsernameError,
-    ERROR_USE_ECHO_TEST: CallYourselfError,
-    ERROR_ALREADY_IN_CALL: AlreadyInCallError,
-    ERROR_NO_CALL: NoCallError,
-    ERROR_MISSING_SDP: MissingSdpError,
-    ERROR_INVALID_SDP: InvalidSdpError,
-}

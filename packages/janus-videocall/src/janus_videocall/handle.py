@@ -33,7 +33,7 @@ import asyncio
 import enum
 import logging
 from collections.abc import Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiortc import MediaStreamTrack
 
@@ -48,10 +48,10 @@ from janus_webrtc import (
     PluginError,
     PluginEvent,
     PluginResponse,
-    ProtocolError,
     StateError,
     WebRTCHandle,
 )
+from janus_webrtc.plugin_kit import expect, request_body
 
 from .errors import CallEndedError, VideoCallError, VideoCallMediaRejectedError
 from .messages import (
@@ -75,7 +75,6 @@ __all__ = ["CallState", "VideoCallHandle"]
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
-R = TypeVar("R", bound=PluginEvent)
 
 MEDIA_HANGUP_REASON = "Remote WebRTC hangup"
 """The reason the plugin gives when a call ends because a peer connection went away."""
@@ -92,21 +91,6 @@ class CallState(enum.Enum):
     """Someone calls this handle; :meth:`VideoCallHandle.accept` or ``hangup`` it."""
     IN_CALL = "in_call"
     """The call is accepted and the answer applied."""
-
-
-def _body(request: str, **options: Any) -> dict[str, Any]:
-    """Build a request: the options given (``None`` means "not given")."""
-    body: dict[str, Any] = {"request": request}
-    body.update((name, value) for name, value in options.items() if value is not None)
-    return body
-
-
-def _expect(result: PluginEvent, kind: type[R], request: str) -> R:
-    if not isinstance(result, kind):
-        raise ProtocolError(
-            f"expected {kind.__name__} in answer to {request!r}, got {type(result).__name__}"
-        )
-    return result
 
 
 class VideoCallHandle(WebRTCHandle):
@@ -209,8 +193,8 @@ class VideoCallHandle(WebRTCHandle):
             UsernameTakenError: Another handle registered that name.
             AlreadyRegisteredError: This handle registered a name already.
         """
-        response = await self.send(_body("register", username=username), timeout=timeout)
-        result = _expect(parse_result(response), Registered, "register")
+        response = await self.send(request_body("register", username=username), timeout=timeout)
+        result = expect(parse_result(response), Registered, "register")
         self._username = result.username or username
         return result
 
@@ -252,13 +236,13 @@ class VideoCallHandle(WebRTCHandle):
             offer = await self.create_offer()
             self._expect_media()
             response = await self.send(
-                _body("call", username=username), jsep=offer, timeout=timeout
+                request_body("call", username=username), jsep=offer, timeout=timeout
             )
             result = parse_result(response)
             if isinstance(result, HungUp):  # the plugin answers "busy" with a hangup
                 self._record_hangup(result)
                 raise CallEndedError(result.reason, username=result.username, plugin=self.plugin)
-            calling = _expect(result, Calling, "call")
+            calling = expect(result, Calling, "call")
         except BaseException as exc:
             self._end_call(exc if isinstance(exc, Exception) else None)
             await asyncio.shield(self._release_media())
@@ -286,7 +270,7 @@ class VideoCallHandle(WebRTCHandle):
         future = self._accepted
         if future is None:
             raise StateError(f"cannot wait for an answer: handle {self.id} made no call")
-        limit = self.session.connection.timeout if timeout is None else timeout
+        limit = self._limit(timeout)
         try:
             async with asyncio.timeout(limit):
                 return await asyncio.shield(future)
@@ -332,15 +316,17 @@ class VideoCallHandle(WebRTCHandle):
         if incoming is None or incoming.jsep is None:
             for track in tracks:
                 self.add_track(track)
-            response = await self.send(_body("accept"), timeout=timeout)
-            return _expect(parse_result(response), Accepted, "accept")
+            response = await self.send(request_body("accept"), timeout=timeout)
+            return expect(parse_result(response), Accepted, "accept")
         self._check_answerable(incoming.jsep, tracks)  # before adding: the call still rings
         for track in tracks:
             self.add_track(track)
         await self._wait_local_closed()
         self._incoming = None
         try:
-            response = await self.accept_offer(incoming.jsep, _body("accept"), timeout=timeout)
+            response = await self.accept_offer(
+                incoming.jsep, request_body("accept"), timeout=timeout
+            )
         except BaseException:
             if self._call_state is CallState.RINGING:
                 self._end_call(None)
@@ -348,7 +334,7 @@ class VideoCallHandle(WebRTCHandle):
             raise
         if self._call_state is CallState.RINGING:
             self._call_state = CallState.IN_CALL
-        return _expect(parse_result(response), Accepted, "accept")
+        return expect(parse_result(response), Accepted, "accept")
 
     async def set(
         self,
@@ -386,7 +372,7 @@ class VideoCallHandle(WebRTCHandle):
             ValueError: No option given.
             InvalidElementError: An option is out of range (such as ``substream=3``).
         """
-        body = _body(
+        body = request_body(
             "set",
             audio=audio,
             video=video,
@@ -399,7 +385,7 @@ class VideoCallHandle(WebRTCHandle):
         )
         if len(body) == 1:
             raise ValueError("set() needs at least one option (renegotiate() sends an offer)")
-        return _expect(parse_result(await self.send(body, timeout=timeout)), SetResult, "set")
+        return expect(parse_result(await self.send(body, timeout=timeout)), SetResult, "set")
 
     async def renegotiate(
         self,
@@ -432,14 +418,21 @@ class VideoCallHandle(WebRTCHandle):
             StateError: There is no call up.
             JanusTimeoutError: The other side did not answer in time.
         """
-        self._check_attached("renegotiate")
+        self._check_in_call("renegotiate")
+        body = request_body(
+            "set", audio=audio, video=video, bitrate=bitrate, record=record, filename=filename
+        )
+        return await self._renegotiate(body, timeout)
+
+    def _check_in_call(self, action: str) -> None:
+        self._check_attached(action)
         if self._call_state is not CallState.IN_CALL:
             raise StateError(
-                f"cannot renegotiate: handle {self.id} is {self._call_state.value}, not in a call"
+                f"cannot {action}: handle {self.id} is {self._call_state.value}, not in a call"
             )
-        body = _body("set", audio=audio, video=video, bitrate=bitrate, record=record)
-        if filename is not None:
-            body["filename"] = filename
+
+    async def _renegotiate(self, body: Mapping[str, Any], timeout: float | None) -> Updated:
+        """Send ``body`` (a ``set``) with a new offer; apply the other side's answer."""
         answered = self.wait_for(
             Updated,
             predicate=lambda e: e.jsep is not None and e.jsep.type == "answer",
@@ -469,7 +462,7 @@ class VideoCallHandle(WebRTCHandle):
         """
         self._check_attached("hang up")
         try:
-            response = await self.send(_body("hangup", reason=reason), timeout=timeout)
+            response = await self.send(request_body("hangup", reason=reason), timeout=timeout)
             result = parse_result(response)
             if isinstance(result, HungUp):
                 self._record_hangup(result)
@@ -492,7 +485,7 @@ class VideoCallHandle(WebRTCHandle):
         Raises:
             JanusTimeoutError: The call is still up.
         """
-        limit = self.session.connection.timeout if timeout is None else timeout
+        limit = self._limit(timeout)
         try:
             async with asyncio.timeout(limit):
                 await self._call_over.wait()
@@ -509,19 +502,38 @@ class VideoCallHandle(WebRTCHandle):
         Args:
             timeout: Seconds to wait for the plugin.
         """
-        return parse_list(await self.send(_body("list"), timeout=timeout))
+        return parse_list(await self.send(request_body("list"), timeout=timeout))
 
     async def restart_media(
-        self, body: Mapping[str, Any], *, timeout: float | None = None
+        self, body: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> PluginResponse:
-        """Not supported by the VideoCall plugin: hang up and call again instead.
+        """Restart the call's media path without ending the call: an ICE restart over ``set``.
+
+        Hanging up the media would end a VideoCall call (the plugin then hangs up both
+        sides), so the base class's hang-up-and-offer-again cannot be used. Instead this side
+        takes new ICE credentials, sends them in a ``set`` with a new offer (Janus restarts
+        its ICE agent for this side), applies the answer the other side sends back (its
+        handle answers by itself), and nominates the pair in use again. Local tracks, the
+        other side and the call stay.
+
+        Args:
+            body: More ``set`` options sent with the offer (such as ``{"bitrate": 128000}``).
+            timeout: Seconds to wait for the plugin, then for the other side's answer.
+
+        Returns:
+            The other side's answer, as the plugin relayed it (an ``update``).
 
         Raises:
-            NotImplementedError: Always.
+            StateError: There is no call up.
+            PeerConnectionError: The restart failed.
+            JanusTimeoutError: The other side did not answer in time.
         """
-        raise NotImplementedError(
-            "a VideoCall call cannot restart its media: hang up and call again"
-        )
+        self._check_in_call("restart the media")
+        async with self._negotiation_lock:
+            pc = self._prepare_ice_restart()
+            update = await self._renegotiate({**(body or {}), "request": "set"}, timeout)
+            await self._finish_ice_restart(pc)
+        return PluginResponse(plugin=update.plugin, data=update.data, jsep=update.jsep)
 
     # -- events ---------------------------------------------------------------------------
 
@@ -581,7 +593,7 @@ class VideoCallHandle(WebRTCHandle):
             logger.warning("handle %d: renegotiation offer outside a call ignored", self.id)
             return
         try:
-            await self.accept_offer(offer, _body("set"))
+            await self.accept_offer(offer, request_body("set"))
         except JanusError as exc:
             logger.warning("handle %d: cannot answer the renegotiation: %s", self.id, exc)
 
@@ -674,7 +686,7 @@ class VideoCallHandle(WebRTCHandle):
 
     async def _drop_call_media(self) -> None:
         try:
-            await WebRTCHandle.hangup(self)
+            await self.hangup_media(reason="the call ended")
         except JanusError as exc:
             logger.debug("handle %d: hanging up the media: %s", self.id, exc)
         self._janus_media = False

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from janus_webrtc import PluginEvent, PluginResponse, ProtocolError
+from janus_webrtc.plugin_kit import int_or_none, str_or_none
 
 __all__ = [
     "Accepted",
@@ -161,45 +162,37 @@ class VideoCallSlowLink(VideoCallEvent):
     current_bitrate: int | None = None
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def _build(name: str | None, result: Mapping[str, Any], common: dict[str, Any]) -> PluginEvent:
     if name == "registered":
-        return Registered(**common, username=_str(result.get("username")) or "")
+        return Registered(**common, username=str_or_none(result.get("username")) or "")
     if name == "calling":
         return Calling(**common)
     if name == "incomingcall":
-        return IncomingCall(**common, username=_str(result.get("username")) or "")
+        return IncomingCall(**common, username=str_or_none(result.get("username")) or "")
     if name == "accepted":
-        return Accepted(**common, username=_str(result.get("username")))
+        return Accepted(**common, username=str_or_none(result.get("username")))
     if name == "update":
         return Updated(**common)
     if name == "hangup":
         return HungUp(
             **common,
-            username=_str(result.get("username")),
-            reason=_str(result.get("reason")) or "",
+            username=str_or_none(result.get("username")),
+            reason=str_or_none(result.get("reason")) or "",
         )
     if name == "set":
         return SetResult(**common)
     if name == "simulcast":
         return SimulcastChanged(
             **common,
-            videocodec=_str(result.get("videocodec")) or "",
-            substream=_int(result.get("substream")),
-            temporal=_int(result.get("temporal")),
+            videocodec=str_or_none(result.get("videocodec")) or "",
+            substream=int_or_none(result.get("substream")),
+            temporal=int_or_none(result.get("temporal")),
         )
     if name == "slow_link":
         return VideoCallSlowLink(
             **common,
-            media=_str(result.get("media")) or "",
-            current_bitrate=_int(result.get("current-bitrate")),
+            media=str_or_none(result.get("media")) or "",
+            current_bitrate=int_or_none(result.get("current-bitrate")),
         )
     return PluginEvent(**common)
 
@@ -210,7 +203,7 @@ def parse_event(event: PluginEvent) -> PluginEvent:
     if not isinstance(result, Mapping):
         return event
     typed = _build(
-        _str(result.get("event")),
+        str_or_none(result.get("event")),
         result,
         {"plugin": event.plugin, "data": event.data, "jsep": event.jsep},
     )
@@ -227,7 +220,7 @@ def parse_result(response: PluginResponse) -> PluginEvent:
     if not isinstance(result, Mapping):
         raise ProtocolError(f"the VideoCall answer carries no result: {dict(response.data)}")
     typed = _build(
-        _str(result.get("event")),
+        str_or_none(result.get("event")),
         result,
         {"plugin": response.plugin, "data": response.data, "jsep": response.jsep},
     )

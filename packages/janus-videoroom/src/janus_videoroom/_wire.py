@@ -1,22 +1,13 @@
-"""Building request bodies and reading answers: shared by the handle modules (private)."""
+"""Stream lists for request bodies: shared by the handle modules (private)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from janus_webrtc import PluginEvent, ProtocolError
-
 from .streams import StreamDescription
 
 PLUGIN_ID = "janus.plugin.videoroom"
-
-
-def _body(request: str, **options: Any) -> dict[str, Any]:
-    """Build a request: the options given (``None`` means "not given", so not sent)."""
-    body: dict[str, Any] = {"request": request}
-    body.update((name, value) for name, value in options.items() if value is not None)
-    return body
 
 
 def _wire(items: Sequence[Any] | None) -> list[dict[str, Any]] | None:
@@ -32,9 +23,3 @@ def _descriptions(
     if isinstance(descriptions, Mapping):
         return [{"mid": mid, "description": text} for mid, text in descriptions.items()]
     return [d.to_wire() for d in descriptions]
-
-
-def _expect(event: PluginEvent, kind: type[Any], request: str) -> Any:
-    if not isinstance(event, kind):
-        raise ProtocolError(f"unexpected VideoRoom answer to {request!r}: {dict(event.data)!r}")
-    return event

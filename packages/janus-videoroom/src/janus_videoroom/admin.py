@@ -8,13 +8,23 @@ rooms. Janus answers these requests at once (they are synchronous in the plugin)
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from janus_webrtc import Event, PluginError, PluginEvent, ProtocolError
 from janus_webrtc.handle import Handle
+from janus_webrtc.plugin_kit import (
+    bool_or_none,
+    expect,
+    id_or_none,
+    int_or_none,
+    mappings,
+    request_body,
+    str_or_none,
+)
 
-from ._wire import PLUGIN_ID, _body, _wire
+from ._wire import PLUGIN_ID, _wire
 from .errors import VideoRoomError
 from .messages import (
     Forwarder,
@@ -23,14 +33,11 @@ from .messages import (
     RemotePublisherAdded,
     RemoteRecipient,
     RoomCreated,
+    RoomDestroyed,
     RoomInfo,
     RtpForwarded,
-    _bool,
-    _id,
-    _int,
-    _maps,
-    _str,
     parse_event,
+    parse_response,
     parse_room,
 )
 from .streams import ForwardStream, ParticipantId, RemoteStream, RoomId
@@ -60,8 +67,8 @@ class VideoRoomAdmin(Handle):
 
     async def create_room(
         self,
-        *,
         room: RoomId | None = None,
+        *,
         permanent: bool | None = None,
         description: str | None = None,
         secret: str | None = None,
@@ -145,7 +152,7 @@ class VideoRoomAdmin(Handle):
             RoomExistsError: A room with that id exists.
             VideoRoomUnauthorizedError: Wrong ``admin_key``.
         """
-        body = _body(
+        body = request_body(
             "create",
             room=room,
             permanent=permanent,
@@ -184,7 +191,7 @@ class VideoRoomAdmin(Handle):
             admin_key=admin_key,
         )
         data = await self._ask(body, timeout)
-        created = _id(data.get("room"))
+        created = id_or_none(data.get("room"))
         if created is None:
             raise ProtocolError("the VideoRoom answer to 'create' carries no room id")
         return RoomCreated(room=created, permanent=bool(data.get("permanent")))
@@ -230,7 +237,7 @@ class VideoRoomAdmin(Handle):
             VideoRoomUnauthorizedError: Wrong secret.
         """
         await self._ask(
-            _body(
+            request_body(
                 "edit",
                 room=room,
                 secret=secret,
@@ -256,28 +263,42 @@ class VideoRoomAdmin(Handle):
         secret: str | None = None,
         permanent: bool | None = None,
         timeout: float | None = None,
-    ) -> None:
+    ) -> RoomDestroyed:
         """Destroy a room, kicking everyone out (``destroy``).
 
         Participants receive a :class:`~janus_videoroom.messages.RoomDestroyed` event.
+
+        Returns:
+            The plugin's answer: the room, and whether it left the configuration file.
 
         Raises:
             NoSuchRoomError: No such room.
             VideoRoomUnauthorizedError: Wrong secret.
         """
-        await self._ask(_body("destroy", room=room, secret=secret, permanent=permanent), timeout)
+        body = request_body("destroy", room=room, secret=secret, permanent=permanent)
+        response = await self.send(body, timeout=timeout)
+        return expect(parse_response(response), RoomDestroyed, "destroy")
+
+    async def exists(self, room: RoomId, *, timeout: float | None = None) -> bool:
+        """Return whether a room exists (``exists``)."""
+        data = await self._ask(request_body("exists", room=room), timeout)
+        return bool_or_none(data.get("exists")) is True
 
     async def room_exists(self, room: RoomId, *, timeout: float | None = None) -> bool:
-        """Return whether a room exists (``exists``)."""
-        data = await self._ask(_body("exists", room=room), timeout)
-        return bool(data.get("exists"))
+        """Deprecated name of :meth:`exists` (the name every plugin package uses)."""
+        warnings.warn(
+            "VideoRoomAdmin.room_exists() is deprecated: use exists()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return await self.exists(room, timeout=timeout)
 
     async def list_rooms(
         self, *, admin_key: str | None = None, timeout: float | None = None
-    ) -> list[RoomInfo]:
+    ) -> tuple[RoomInfo, ...]:
         """List the rooms (``list``); private ones too when given the plugin's admin key."""
-        data = await self._ask(_body("list", admin_key=admin_key), timeout)
-        return [parse_room(item) for item in _maps(data.get("list"))]
+        data = await self._ask(request_body("list", admin_key=admin_key), timeout)
+        return tuple(parse_room(item) for item in mappings(data.get("list")))
 
     async def allowed(
         self,
@@ -302,7 +323,7 @@ class VideoRoomAdmin(Handle):
             The complete list of allowed tokens after the change (empty after ``disable``).
         """
         data = await self._ask(
-            _body(
+            request_body(
                 "allowed",
                 room=room,
                 action=action,
@@ -331,7 +352,7 @@ class VideoRoomAdmin(Handle):
         Raises:
             NoSuchFeedError: No such participant.
         """
-        await self._ask(_body("kick", room=room, id=participant_id, secret=secret), timeout)
+        await self._ask(request_body("kick", room=room, id=participant_id, secret=secret), timeout)
 
     async def moderate(
         self,
@@ -354,7 +375,9 @@ class VideoRoomAdmin(Handle):
             timeout: Seconds to wait for Janus.
         """
         await self._ask(
-            _body("moderate", room=room, id=participant_id, mid=mid, mute=mute, secret=secret),
+            request_body(
+                "moderate", room=room, id=participant_id, mid=mid, mute=mute, secret=secret
+            ),
             timeout,
         )
 
@@ -372,42 +395,42 @@ class VideoRoomAdmin(Handle):
             Whether the room records now.
         """
         data = await self._ask(
-            _body("enable_recording", room=room, record=record, secret=secret), timeout
+            request_body("enable_recording", room=room, record=record, secret=secret), timeout
         )
         return bool(data.get("record", record))
 
     async def list_participants(
         self, room: RoomId, *, timeout: float | None = None
-    ) -> list[Participant]:
+    ) -> tuple[Participant, ...]:
         """List a room's participants (``listparticipants``)."""
-        data = await self._ask(_body("listparticipants", room=room), timeout)
-        return [
+        data = await self._ask(request_body("listparticipants", room=room), timeout)
+        return tuple(
             Participant(
                 id=ident,
-                display=_str(item.get("display")),
+                display=str_or_none(item.get("display")),
                 publisher=bool(item.get("publisher")),
-                talking=_bool(item.get("talking")),
+                talking=bool_or_none(item.get("talking")),
             )
-            for item in _maps(data.get("participants"))
-            if (ident := _id(item.get("id"))) is not None
-        ]
+            for item in mappings(data.get("participants"))
+            if (ident := id_or_none(item.get("id"))) is not None
+        )
 
     # -- RTP forwarders -------------------------------------------------------------------
 
     async def list_forwarders(
         self, room: RoomId, *, secret: str | None = None, timeout: float | None = None
-    ) -> list[PublisherForwarders]:
+    ) -> tuple[PublisherForwarders, ...]:
         """List the RTP forwarders of a room's publishers (``listforwarders``)."""
-        data = await self._ask(_body("listforwarders", room=room, secret=secret), timeout)
-        return [
+        data = await self._ask(request_body("listforwarders", room=room, secret=secret), timeout)
+        return tuple(
             PublisherForwarders(
                 publisher_id=ident,
-                display=_str(item.get("display")),
-                forwarders=tuple(Forwarder.from_wire(f) for f in _maps(item.get("forwarders"))),
+                display=str_or_none(item.get("display")),
+                forwarders=tuple(Forwarder.from_wire(f) for f in mappings(item.get("forwarders"))),
             )
-            for item in _maps(data.get("publishers"))
-            if (ident := _id(item.get("publisher_id"))) is not None
-        ]
+            for item in mappings(data.get("publishers"))
+            if (ident := id_or_none(item.get("publisher_id"))) is not None
+        )
 
     async def rtp_forward(
         self,
@@ -444,7 +467,7 @@ class VideoRoomAdmin(Handle):
             NoSuchFeedError: No such publisher.
         """
         data = await self._ask(
-            _body(
+            request_body(
                 "rtp_forward",
                 room=room,
                 publisher_id=publisher_id,
@@ -459,9 +482,9 @@ class VideoRoomAdmin(Handle):
             timeout,
         )
         return RtpForwarded(
-            room=_id(data.get("room")) or room,
-            publisher_id=_id(data.get("publisher_id")) or publisher_id,
-            forwarders=tuple(Forwarder.from_wire(f) for f in _maps(data.get("forwarders"))),
+            room=id_or_none(data.get("room")) or room,
+            publisher_id=id_or_none(data.get("publisher_id")) or publisher_id,
+            forwarders=tuple(Forwarder.from_wire(f) for f in mappings(data.get("forwarders"))),
         )
 
     async def stop_rtp_forward(
@@ -480,7 +503,7 @@ class VideoRoomAdmin(Handle):
             NoSuchFeedError: No such publisher or forwarder.
         """
         await self._ask(
-            _body(
+            request_body(
                 "stop_rtp_forward",
                 room=room,
                 publisher_id=publisher_id,
@@ -531,7 +554,7 @@ class VideoRoomAdmin(Handle):
             IdExistsError: The id is taken.
         """
         data = await self._ask(
-            _body(
+            request_body(
                 "add_remote_publisher",
                 room=room,
                 id=id,
@@ -545,15 +568,15 @@ class VideoRoomAdmin(Handle):
             ),
             timeout,
         )
-        ident, listen_port = _id(data.get("id")), _int(data.get("port"))
+        ident, listen_port = id_or_none(data.get("id")), int_or_none(data.get("port"))
         if ident is None or listen_port is None:
             raise ProtocolError("the answer to 'add_remote_publisher' has no id or port")
         return RemotePublisherAdded(
-            room=_id(data.get("room")) or room,
+            room=id_or_none(data.get("room")) or room,
             id=ident,
-            ip=_str(data.get("ip")),
+            ip=str_or_none(data.get("ip")),
             port=listen_port,
-            rtcp_port=_int(data.get("rtcp_port")),
+            rtcp_port=int_or_none(data.get("rtcp_port")),
         )
 
     async def update_remote_publisher(
@@ -572,7 +595,7 @@ class VideoRoomAdmin(Handle):
         added; subscribers receive a :class:`~janus_videoroom.messages.Publishers` event.
         """
         await self._ask(
-            _body(
+            request_body(
                 "update_remote_publisher",
                 room=room,
                 id=id,
@@ -596,7 +619,9 @@ class VideoRoomAdmin(Handle):
         Raises:
             NoSuchFeedError: No such remote publisher.
         """
-        await self._ask(_body("remove_remote_publisher", room=room, id=id, secret=secret), timeout)
+        await self._ask(
+            request_body("remove_remote_publisher", room=room, id=id, secret=secret), timeout
+        )
 
     async def publish_remotely(
         self,
@@ -634,7 +659,7 @@ class VideoRoomAdmin(Handle):
             NoSuchFeedError: No such publisher.
         """
         data = await self._ask(
-            _body(
+            request_body(
                 "publish_remotely",
                 room=room,
                 publisher_id=publisher_id,
@@ -648,7 +673,7 @@ class VideoRoomAdmin(Handle):
             ),
             timeout,
         )
-        return _str(data.get("remote_id")) or remote_id
+        return str_or_none(data.get("remote_id")) or remote_id
 
     async def unpublish_remotely(
         self,
@@ -665,7 +690,7 @@ class VideoRoomAdmin(Handle):
             NoSuchFeedError: No such publisher or restream.
         """
         await self._ask(
-            _body(
+            request_body(
                 "unpublish_remotely",
                 room=room,
                 publisher_id=publisher_id,
@@ -682,20 +707,21 @@ class VideoRoomAdmin(Handle):
         *,
         secret: str | None = None,
         timeout: float | None = None,
-    ) -> list[RemoteRecipient]:
+    ) -> tuple[RemoteRecipient, ...]:
         """List where a local publisher is restreamed (``listremotes``)."""
         data = await self._ask(
-            _body("listremotes", room=room, publisher_id=publisher_id, secret=secret), timeout
+            request_body("listremotes", room=room, publisher_id=publisher_id, secret=secret),
+            timeout,
         )
-        return [
+        return tuple(
             RemoteRecipient(
-                remote_id=_str(item.get("remote_id")) or "",
-                host=_str(item.get("host")),
-                port=_int(item.get("port")),
-                rtcp_port=_int(item.get("rtcp_port")),
+                remote_id=str_or_none(item.get("remote_id")) or "",
+                host=str_or_none(item.get("host")),
+                port=int_or_none(item.get("port")),
+                rtcp_port=int_or_none(item.get("rtcp_port")),
             )
-            for item in _maps(data.get("list"))
-        ]
+            for item in mappings(data.get("list"))
+        )
 
     # -- events ---------------------------------------------------------------------------
 

@@ -25,7 +25,8 @@
         └── VideoRoomMediaRejectedError (+ janus_webrtc.MediaRejectedError)
                                             the plugin answered but rejected offered media
 
-Building a :class:`VideoRoomError` with a known code gives the matching subclass, so the
+Each class is declared with its code once (``code=``, see :class:`janus_webrtc.PluginError`):
+building a :class:`VideoRoomError` with a known code gives the matching subclass, so the
 handles (and anyone else) get the most specific class without a lookup::
 
     >>> type(VideoRoomError(426, "No such room (1234)")).__name__
@@ -37,29 +38,29 @@ says 429 (missing element).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import warnings
 
 from janus_webrtc import MediaRejectedError, PluginError
 
 __all__ = [
-    "ALREADY_JOINED",
-    "ALREADY_PUBLISHED",
-    "ID_EXISTS",
-    "INVALID_ELEMENT",
-    "INVALID_JSON",
-    "INVALID_REQUEST",
-    "INVALID_SDP",
-    "INVALID_SDP_TYPE",
-    "JOIN_FIRST",
-    "MISSING_ELEMENT",
-    "NOT_PUBLISHED",
-    "NO_MESSAGE",
-    "NO_SUCH_FEED",
-    "NO_SUCH_ROOM",
-    "PUBLISHERS_FULL",
-    "ROOM_EXISTS",
-    "UNAUTHORIZED",
-    "UNKNOWN_ERROR",
+    "ERROR_ALREADY_JOINED",
+    "ERROR_ALREADY_PUBLISHED",
+    "ERROR_ID_EXISTS",
+    "ERROR_INVALID_ELEMENT",
+    "ERROR_INVALID_JSON",
+    "ERROR_INVALID_REQUEST",
+    "ERROR_INVALID_SDP",
+    "ERROR_INVALID_SDP_TYPE",
+    "ERROR_JOIN_FIRST",
+    "ERROR_MISSING_ELEMENT",
+    "ERROR_NOT_PUBLISHED",
+    "ERROR_NO_MESSAGE",
+    "ERROR_NO_SUCH_FEED",
+    "ERROR_NO_SUCH_ROOM",
+    "ERROR_PUBLISHERS_FULL",
+    "ERROR_ROOM_EXISTS",
+    "ERROR_UNAUTHORIZED",
+    "ERROR_UNKNOWN_ERROR",
     "AlreadyJoinedError",
     "AlreadyPublishedError",
     "IdExistsError",
@@ -82,176 +83,125 @@ __all__ = [
     "VideoRoomUnauthorizedError",
 ]
 
-UNKNOWN_ERROR = 499
+ERROR_UNKNOWN_ERROR = 499
 """``JANUS_VIDEOROOM_ERROR_UNKNOWN_ERROR``: an internal failure (socket, recorder...)."""
-NO_MESSAGE = 421
+ERROR_NO_MESSAGE = 421
 """``JANUS_VIDEOROOM_ERROR_NO_MESSAGE``: the request had no body."""
-INVALID_JSON = 422
+ERROR_INVALID_JSON = 422
 """``JANUS_VIDEOROOM_ERROR_INVALID_JSON``: the body was not a JSON object."""
-INVALID_REQUEST = 423
+ERROR_INVALID_REQUEST = 423
 """``JANUS_VIDEOROOM_ERROR_INVALID_REQUEST``: an unknown request for this kind of handle."""
-JOIN_FIRST = 424
+ERROR_JOIN_FIRST = 424
 """``JANUS_VIDEOROOM_ERROR_JOIN_FIRST``: a participant request before ``join``."""
-ALREADY_JOINED = 425
+ERROR_ALREADY_JOINED = 425
 """``JANUS_VIDEOROOM_ERROR_ALREADY_JOINED``: ``join`` on a handle that already joined."""
-NO_SUCH_ROOM = 426
+ERROR_NO_SUCH_ROOM = 426
 """``JANUS_VIDEOROOM_ERROR_NO_SUCH_ROOM``: the room does not exist."""
-ROOM_EXISTS = 427
+ERROR_ROOM_EXISTS = 427
 """``JANUS_VIDEOROOM_ERROR_ROOM_EXISTS``: ``create`` with the id of an existing room."""
-NO_SUCH_FEED = 428
+ERROR_NO_SUCH_FEED = 428
 """``JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED``: no such publisher, stream, forwarder or remote."""
-MISSING_ELEMENT = 429
+ERROR_MISSING_ELEMENT = 429
 """``JANUS_VIDEOROOM_ERROR_MISSING_ELEMENT``: a required attribute is missing."""
-INVALID_ELEMENT = 430
+ERROR_INVALID_ELEMENT = 430
 """``JANUS_VIDEOROOM_ERROR_INVALID_ELEMENT``: an attribute has a wrong type or value."""
-INVALID_SDP_TYPE = 431
+ERROR_INVALID_SDP_TYPE = 431
 """``JANUS_VIDEOROOM_ERROR_INVALID_SDP_TYPE``: an offer where an answer was due, or back."""
-PUBLISHERS_FULL = 432
+ERROR_PUBLISHERS_FULL = 432
 """``JANUS_VIDEOROOM_ERROR_PUBLISHERS_FULL``: the room has its maximum of publishers."""
-UNAUTHORIZED = 433
+ERROR_UNAUTHORIZED = 433
 """``JANUS_VIDEOROOM_ERROR_UNAUTHORIZED``: wrong secret, pin or token; or kicked."""
-ALREADY_PUBLISHED = 434
+ERROR_ALREADY_PUBLISHED = 434
 """``JANUS_VIDEOROOM_ERROR_ALREADY_PUBLISHED``: ``publish`` while publishing."""
-NOT_PUBLISHED = 435
+ERROR_NOT_PUBLISHED = 435
 """``JANUS_VIDEOROOM_ERROR_NOT_PUBLISHED``: ``unpublish`` while not publishing."""
-ID_EXISTS = 436
+ERROR_ID_EXISTS = 436
 """``JANUS_VIDEOROOM_ERROR_ID_EXISTS``: a participant (or remotization) id already taken."""
-INVALID_SDP = 437
+ERROR_INVALID_SDP = 437
 """``JANUS_VIDEOROOM_ERROR_INVALID_SDP``: the SDP could not be parsed or used."""
 
 
 class VideoRoomError(PluginError):
     """The VideoRoom plugin answered a request with an error.
 
-    ``error_code`` is one of this module's constants; instances are always of the subclass
-    that matches it (see the module documentation). Messages never contain a secret or pin.
-
-    Attributes:
-        code: Class attribute: the error code of the subclass (``None`` on this class).
+    ``error_code`` is one of this module's ``ERROR_*`` constants; instances are always of the
+    subclass declared for it (see the module documentation), whose ``code`` class attribute
+    it is. Messages never contain a secret or pin.
     """
 
-    code: ClassVar[int | None] = None
-    _by_code: ClassVar[dict[int, type[VideoRoomError]]] = {}
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> VideoRoomError:
-        """Create the subclass that matches the error code given first, if known."""
-        if cls is VideoRoomError and args and isinstance(args[0], int):
-            cls = VideoRoomError._by_code.get(args[0], VideoRoomError)
-        return super().__new__(cls, *args, **kwargs)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Register a subclass for its :attr:`code`."""
-        super().__init_subclass__(**kwargs)
-        if cls.code is not None:
-            VideoRoomError._by_code.setdefault(cls.code, cls)
+    plugin_id = "janus.plugin.videoroom"
 
 
-class UnknownVideoRoomError(VideoRoomError):
+class UnknownVideoRoomError(VideoRoomError, code=ERROR_UNKNOWN_ERROR):
     """An internal failure in the plugin (499)."""
 
-    code = UNKNOWN_ERROR
 
-
-class NoMessageError(VideoRoomError):
+class NoMessageError(VideoRoomError, code=ERROR_NO_MESSAGE):
     """The request had no body (421)."""
 
-    code = NO_MESSAGE
 
-
-class InvalidJsonError(VideoRoomError):
+class InvalidJsonError(VideoRoomError, code=ERROR_INVALID_JSON):
     """The body was not a JSON object (422)."""
 
-    code = INVALID_JSON
 
-
-class InvalidRequestError(VideoRoomError):
+class InvalidRequestError(VideoRoomError, code=ERROR_INVALID_REQUEST):
     """An unknown request, or one this kind of handle cannot make (423)."""
 
-    code = INVALID_REQUEST
 
-
-class JoinFirstError(VideoRoomError):
+class JoinFirstError(VideoRoomError, code=ERROR_JOIN_FIRST):
     """A participant request on a handle that did not join (424)."""
 
-    code = JOIN_FIRST
 
-
-class AlreadyJoinedError(VideoRoomError):
+class AlreadyJoinedError(VideoRoomError, code=ERROR_ALREADY_JOINED):
     """``join`` on a handle that already joined (425)."""
 
-    code = ALREADY_JOINED
 
-
-class NoSuchRoomError(VideoRoomError):
+class NoSuchRoomError(VideoRoomError, code=ERROR_NO_SUCH_ROOM):
     """The room does not exist (426)."""
 
-    code = NO_SUCH_ROOM
 
-
-class RoomExistsError(VideoRoomError):
+class RoomExistsError(VideoRoomError, code=ERROR_ROOM_EXISTS):
     """A room with that id exists already (427)."""
 
-    code = ROOM_EXISTS
 
-
-class NoSuchFeedError(VideoRoomError):
+class NoSuchFeedError(VideoRoomError, code=ERROR_NO_SUCH_FEED):
     """No such publisher, stream, forwarder or remotization (428)."""
 
-    code = NO_SUCH_FEED
 
-
-class MissingElementError(VideoRoomError):
+class MissingElementError(VideoRoomError, code=ERROR_MISSING_ELEMENT):
     """A required attribute is missing, such as the secret of a protected room (429)."""
 
-    code = MISSING_ELEMENT
 
-
-class InvalidElementError(VideoRoomError):
+class InvalidElementError(VideoRoomError, code=ERROR_INVALID_ELEMENT):
     """An attribute has a wrong type or value (430)."""
 
-    code = INVALID_ELEMENT
 
-
-class InvalidSdpTypeError(VideoRoomError):
+class InvalidSdpTypeError(VideoRoomError, code=ERROR_INVALID_SDP_TYPE):
     """An offer where an answer was due, or the other way round (431)."""
 
-    code = INVALID_SDP_TYPE
 
-
-class PublishersFullError(VideoRoomError):
+class PublishersFullError(VideoRoomError, code=ERROR_PUBLISHERS_FULL):
     """The room already has its maximum number of publishers (432)."""
 
-    code = PUBLISHERS_FULL
 
-
-class VideoRoomUnauthorizedError(VideoRoomError):
+class VideoRoomUnauthorizedError(VideoRoomError, code=ERROR_UNAUTHORIZED):
     """Wrong room secret, pin or token, or the participant was kicked (433)."""
 
-    code = UNAUTHORIZED
 
-
-class AlreadyPublishedError(VideoRoomError):
+class AlreadyPublishedError(VideoRoomError, code=ERROR_ALREADY_PUBLISHED):
     """``publish`` while already publishing (434)."""
 
-    code = ALREADY_PUBLISHED
 
-
-class NotPublishedError(VideoRoomError):
+class NotPublishedError(VideoRoomError, code=ERROR_NOT_PUBLISHED):
     """``unpublish`` while not publishing (435)."""
 
-    code = NOT_PUBLISHED
 
-
-class IdExistsError(VideoRoomError):
+class IdExistsError(VideoRoomError, code=ERROR_ID_EXISTS):
     """The participant id (or remotization id) is taken (436)."""
 
-    code = ID_EXISTS
 
-
-class InvalidSdpError(VideoRoomError):
+class InvalidSdpError(VideoRoomError, code=ERROR_INVALID_SDP):
     """Janus could not parse or use the SDP (437)."""
-
-    code = INVALID_SDP
 
 
 class VideoRoomMediaRejectedError(VideoRoomError, MediaRejectedError):
@@ -260,3 +210,40 @@ class VideoRoomMediaRejectedError(VideoRoomError, MediaRejectedError):
     For example a codec the room does not allow. ``error_code`` is None and ``rejected``
     lists the rejected media sections; the negotiation is undone.
     """
+
+
+_DEPRECATED_CONSTANTS = frozenset(
+    {
+        "UNKNOWN_ERROR",
+        "NO_MESSAGE",
+        "INVALID_JSON",
+        "INVALID_REQUEST",
+        "JOIN_FIRST",
+        "ALREADY_JOINED",
+        "NO_SUCH_ROOM",
+        "ROOM_EXISTS",
+        "NO_SUCH_FEED",
+        "MISSING_ELEMENT",
+        "INVALID_ELEMENT",
+        "INVALID_SDP_TYPE",
+        "PUBLISHERS_FULL",
+        "UNAUTHORIZED",
+        "ALREADY_PUBLISHED",
+        "NOT_PUBLISHED",
+        "ID_EXISTS",
+        "INVALID_SDP",
+    }
+)
+
+
+def __getattr__(name: str) -> int:
+    """The constants without the ``ERROR_`` prefix: deprecated, for code written against 0.1."""
+    if name in _DEPRECATED_CONSTANTS:
+        warnings.warn(
+            f"janus_videoroom.errors.{name} is deprecated: use ERROR_{name}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        value: int = globals()[f"ERROR_{name}"]
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

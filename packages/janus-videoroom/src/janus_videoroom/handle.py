@@ -36,8 +36,9 @@ from janus_webrtc import (
     PluginEvent,
     WebRTCHandle,
 )
+from janus_webrtc.plugin_kit import expect, request_body
 
-from ._wire import _body, _descriptions, _expect, _wire
+from ._wire import _descriptions, _wire
 from .admin import VideoRoomAdmin
 from .errors import NotPublishedError, VideoRoomMediaRejectedError
 from .messages import (
@@ -50,6 +51,7 @@ from .messages import (
     Paused,
     Publisher,
     Publishers,
+    PublisherStream,
     RoomDestroyed,
     Started,
     SubscriptionStream,
@@ -137,6 +139,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         self._participant_id: ParticipantId | None = None
         self._private_id: int | None = None
         self._publishers: dict[ParticipantId, Publisher] = {}
+        self._streams: tuple[PublisherStream, ...] = ()
 
     @property
     def room(self) -> RoomId | None:
@@ -158,14 +161,35 @@ class VideoRoomPublisher(_VideoRoomMedia):
         """The room's other active publishers, as last announced."""
         return tuple(self._publishers.values())
 
+    @property
+    def streams(self) -> tuple[PublisherStream, ...]:
+        """This publisher's own streams, with their mids, as Janus last configured them.
+
+        Filled by :meth:`publish` and :meth:`configure` (and their ``configured`` events);
+        empty before publishing and after :meth:`unpublish` or :meth:`leave`.
+        """
+        return self._streams
+
+    def mids(self, kind: str | None = None) -> tuple[str, ...]:
+        """The mids of this publisher's own streams (of one kind, ``"audio"``/``"video"``)."""
+        return tuple(s.mid for s in self._streams if s.mid is not None and kind in (None, s.type))
+
     def _joined(self, joined: Joined, room: RoomId) -> None:
         self._room = joined.room if joined.room is not None else room
         self._participant_id = joined.id
         self._private_id = joined.private_id
         self._publishers = {p.id: p for p in joined.publishers}
 
+    def _own_streams(self, configured: Configured) -> None:
+        if configured.streams:
+            self._streams = configured.streams
+
     def _event_received(self, event: Event) -> None:
         super()._event_received(event)
+        if isinstance(event, Configured):
+            self._own_streams(event)
+        elif isinstance(event, Unpublished) and event.id in (None, self._participant_id):
+            self._streams = ()
         if isinstance(event, Publishers):
             for publisher in event.publishers:
                 self._publishers[publisher.id] = publisher
@@ -173,6 +197,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             self._publishers.pop(event.id, None)
         elif isinstance(event, RoomDestroyed | KickedOut):
             self._publishers.clear()
+            self._streams = ()
             self._room = None
 
     async def join(
@@ -204,10 +229,10 @@ class VideoRoomPublisher(_VideoRoomMedia):
             IdExistsError: The id is taken.
             AlreadyJoinedError: This handle joined already.
         """
-        body = _body(
+        body = request_body(
             "join", ptype="publisher", room=room, id=id, display=display, pin=pin, token=token
         )
-        joined: Joined = _expect(
+        joined: Joined = expect(
             parse_response(await self.send(body, timeout=timeout)), Joined, "join"
         )
         self._joined(joined, room)
@@ -238,7 +263,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Returns:
             The ``joined`` answer; its ``jsep`` is Janus's (applied) answer.
         """
-        body = _body(
+        body = request_body(
             "joinandconfigure",
             ptype="publisher",
             room=room,
@@ -256,7 +281,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             audio_active_packets=audio_active_packets,
         )
         response = await self.negotiate_offer(body, timeout=timeout)
-        joined: Joined = _expect(parse_response(response), Joined, "joinandconfigure")
+        joined: Joined = expect(parse_response(response), Joined, "joinandconfigure")
         self._joined(joined, room)
         return joined
 
@@ -299,7 +324,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         The feed is announced to the room (and can be subscribed to) once the PeerConnection
         is up: ``await publisher.wait_webrtc_up()``.
         """
-        body = _body(
+        body = request_body(
             "publish",
             audiocodec=audiocodec,
             videocodec=videocodec,
@@ -318,7 +343,8 @@ class VideoRoomPublisher(_VideoRoomMedia):
             response = await self.send(body, timeout=timeout)
         else:
             response = await self.negotiate_offer(body, timeout=timeout)
-        configured: Configured = _expect(parse_response(response), Configured, "publish")
+        configured: Configured = expect(parse_response(response), Configured, "publish")
+        self._own_streams(configured)
         return configured
 
     async def configure(
@@ -358,7 +384,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Returns:
             The ``configured`` answer (with Janus's SDP answer when renegotiating).
         """
-        body = _body(
+        body = request_body(
             "configure",
             bitrate=bitrate,
             keyframe=keyframe,
@@ -376,7 +402,8 @@ class VideoRoomPublisher(_VideoRoomMedia):
             response = await self.negotiate_offer(body, timeout=timeout)
         else:
             response = await self.send(body, timeout=timeout)
-        configured: Configured = _expect(parse_response(response), Configured, "configure")
+        configured: Configured = expect(parse_response(response), Configured, "configure")
+        self._own_streams(configured)
         return configured
 
     async def unpublish(self, *, timeout: float | None = None) -> None:
@@ -387,7 +414,8 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Raises:
             NotPublishedError: Not publishing.
         """
-        await self._send_closing_media(_body("unpublish"), timeout)
+        await self._send_closing_media(request_body("unpublish"), timeout)
+        self._streams = ()
 
     async def leave(self, *, timeout: float | None = None) -> None:
         """Leave the room (``leave``), unpublishing first when publishing.
@@ -402,9 +430,10 @@ class VideoRoomPublisher(_VideoRoomMedia):
                 await self.unpublish(timeout=timeout)
             except NotPublishedError:
                 await self.hangup(timeout=timeout)
-        await self.send(_body("leave"), timeout=timeout)
+        await self.send(request_body("leave"), timeout=timeout)
         self._room = None
         self._publishers.clear()
+        self._streams = ()
 
 
 class VideoRoomSubscriber(_VideoRoomMedia):
@@ -449,13 +478,13 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 return stream.feed_id
         return None
 
-    def mids_of(self, feed: ParticipantId, kind: str | None = None) -> list[str]:
+    def mids_of(self, feed: ParticipantId, kind: str | None = None) -> tuple[str, ...]:
         """Return the subscription mids fed by a publisher (of one kind, if given)."""
-        return [
+        return tuple(
             s.mid
             for s in self._streams
             if s.feed_id == feed and s.active and s.mid is not None and kind in (None, s.type)
-        ]
+        )
 
     def _track_streams(self, event: PluginEvent) -> None:
         if isinstance(event, Attached | Switched) or (
@@ -481,7 +510,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
 
     async def _negotiated(self, response: PluginResponse, kind: type[Any], request: str) -> Any:
         """Read an answer; when it carries Janus's offer, answer it with ``start``."""
-        event = _expect(parse_response(response), kind, request)
+        event = expect(parse_response(response), kind, request)
         self._track_streams(event)
         if event.jsep is not None and event.jsep.type == "offer":
             await self.start(offer=event.jsep)
@@ -525,7 +554,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
             NoSuchFeedError: A publisher does not exist or does not publish.
             VideoRoomUnauthorizedError: Wrong pin or token.
         """
-        body = _body(
+        body = request_body(
             "join",
             ptype="subscriber",
             room=room,
@@ -537,7 +566,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
             token=token,
         )
         response = await self.send(body, timeout=timeout)
-        attached: Attached = _expect(parse_response(response), Attached, "join")
+        attached: Attached = expect(parse_response(response), Attached, "join")
         self._room = attached.room if attached.room is not None else room
         self._streams = attached.streams
         if answer and attached.jsep is not None:
@@ -552,19 +581,19 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 resumes media after :meth:`pause`.
             timeout: Seconds to wait for Janus.
         """
-        body = _body("start")
+        body = request_body("start")
         if offer is not None:
             # The core routes the new SSRC of an m-line Janus reuses after an unsubscribe.
             response = await self.accept_offer(offer, body, timeout=timeout)
         else:
             response = await self.send(body, timeout=timeout)
-        started: Started = _expect(parse_response(response), Started, "start")
+        started: Started = expect(parse_response(response), Started, "start")
         return started
 
     async def pause(self, *, timeout: float | None = None) -> Paused:
         """Stop the delivery of every stream for a while; :meth:`start` resumes (``pause``)."""
-        paused: Paused = _expect(
-            parse_response(await self.send(_body("pause"), timeout=timeout)), Paused, "pause"
+        paused: Paused = expect(
+            parse_response(await self.send(request_body("pause"), timeout=timeout)), Paused, "pause"
         )
         return paused
 
@@ -586,7 +615,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 prefer ``WebRTCHandle.restart_media``).
             timeout: Seconds to wait for Janus.
         """
-        body = _body("configure", streams=_wire(streams), update=update, restart=restart)
+        body = request_body("configure", streams=_wire(streams), update=update, restart=restart)
         response = await self.send(body, timeout=timeout)
         configured: Configured = await self._negotiated(response, Configured, "configure")
         return configured
@@ -598,7 +627,7 @@ class VideoRoomSubscriber(_VideoRoomMedia):
 
         The new source must use the same codec as the old one.
         """
-        response = await self.send(_body("switch", streams=_wire(streams)), timeout=timeout)
+        response = await self.send(request_body("switch", streams=_wire(streams)), timeout=timeout)
         switched: Switched = await self._negotiated(response, Switched, "switch")
         return switched
 
@@ -613,7 +642,8 @@ class VideoRoomSubscriber(_VideoRoomMedia):
             :class:`~janus_videoroom.messages.Updated` (the offer was answered), or
             :class:`~janus_videoroom.messages.Updating` when Janus queued the change behind a
             negotiation in progress (its offer is answered when it comes, see
-            :attr:`auto_answer`).
+            :attr:`auto_answer`). The result is also published as an event on this handle,
+            so ``wait_for(Updated)`` works the same whichever way Janus answered.
         """
         return await self.update(subscribe=streams, timeout=timeout)
 
@@ -655,11 +685,15 @@ class VideoRoomSubscriber(_VideoRoomMedia):
                 "subscribe": self._subscribe_wire(subscribe),
                 "unsubscribe": _wire(unsubscribe),
             }
-        response = await self.send(_body(request, **fields), timeout=timeout)
+        response = await self.send(request_body(request, **fields), timeout=timeout)
         event = parse_response(response)
         if isinstance(event, Updating):
+            self._publish(event)
             return event
         updated: Updated = await self._negotiated(response, Updated, request)
+        # The same result as an event, as when Janus sends it later (after an Updating): a
+        # wait_for(Updated) made before the request sees it either way.
+        self._publish(updated)
         return updated
 
     @staticmethod
@@ -668,6 +702,6 @@ class VideoRoomSubscriber(_VideoRoomMedia):
 
     async def leave(self, *, timeout: float | None = None) -> None:
         """Close the subscription and its PeerConnection (``leave``)."""
-        await self._send_closing_media(_body("leave"), timeout)
+        await self._send_closing_media(request_body("leave"), timeout)
         self._room = None
         self._streams = ()

@@ -18,6 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from janus_webrtc import PluginEvent, PluginResponse, ProtocolError
+from janus_webrtc.plugin_kit import (
+    bool_or_none,
+    float_or_none,
+    id_or_none,
+    int_or_none,
+    mappings,
+    str_or_none,
+)
 
 from .streams import ParticipantId, RoomId
 
@@ -67,40 +75,6 @@ __all__ = [
 ]
 
 
-# -- small readers ----------------------------------------------------------------------
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _bool(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _id(value: Any) -> int | str | None:
-    """A room or participant id: an int, or a str with ``string_ids``."""
-    if isinstance(value, bool):
-        return None
-    return value if isinstance(value, int | str) else None
-
-
-def _maps(value: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, Mapping)]
-
-
 # -- records ----------------------------------------------------------------------------
 
 
@@ -136,16 +110,16 @@ class PublisherStream:
     def from_wire(cls, data: Mapping[str, Any]) -> PublisherStream:
         """Read one entry of a ``streams`` list of a publisher."""
         return cls(
-            type=_str(data.get("type")) or "",
-            mindex=_int(data.get("mindex")),
-            mid=_str(data.get("mid")),
+            type=str_or_none(data.get("type")) or "",
+            mindex=int_or_none(data.get("mindex")),
+            mid=str_or_none(data.get("mid")),
             disabled=bool(data.get("disabled")),
-            codec=_str(data.get("codec")),
-            description=_str(data.get("description")),
+            codec=str_or_none(data.get("codec")),
+            description=str_or_none(data.get("description")),
             moderated=bool(data.get("moderated")),
             simulcast=bool(data.get("simulcast")),
             svc=bool(data.get("svc")),
-            talking=_bool(data.get("talking")),
+            talking=bool_or_none(data.get("talking")),
         )
 
 
@@ -175,17 +149,17 @@ class Publisher:
 def parse_publishers(value: Any) -> tuple[Publisher, ...]:
     """Read a ``publishers`` list (of ``joined`` or of a ``publishers`` event)."""
     result = []
-    for item in _maps(value):
-        ident = _id(item.get("id"))
+    for item in mappings(value):
+        ident = id_or_none(item.get("id"))
         if ident is None:
             continue
         result.append(
             Publisher(
                 id=ident,
-                display=_str(item.get("display")),
+                display=str_or_none(item.get("display")),
                 dummy=bool(item.get("dummy")),
-                streams=tuple(PublisherStream.from_wire(s) for s in _maps(item.get("streams"))),
-                talking=_bool(item.get("talking")),
+                streams=tuple(PublisherStream.from_wire(s) for s in mappings(item.get("streams"))),
+                talking=bool_or_none(item.get("talking")),
             )
         )
     return tuple(result)
@@ -258,20 +232,20 @@ def parse_subscription_streams(value: Any) -> tuple[SubscriptionStream, ...]:
     """Read the ``streams`` list of a subscription."""
     return tuple(
         SubscriptionStream(
-            mindex=_int(item.get("mindex")),
-            mid=_str(item.get("mid")),
-            type=_str(item.get("type")) or "",
+            mindex=int_or_none(item.get("mindex")),
+            mid=str_or_none(item.get("mid")),
+            type=str_or_none(item.get("type")) or "",
             active=item.get("active") is not False,
-            feed_id=_id(item.get("feed_id")),
-            feed_mid=_str(item.get("feed_mid")),
-            feed_display=_str(item.get("feed_display")),
-            feed_description=_str(item.get("feed_description")),
-            codec=_str(item.get("codec")),
-            send=_bool(item.get("send")),
-            ready=_bool(item.get("ready")),
-            crossrefid=_str(item.get("crossrefid")),
+            feed_id=id_or_none(item.get("feed_id")),
+            feed_mid=str_or_none(item.get("feed_mid")),
+            feed_display=str_or_none(item.get("feed_display")),
+            feed_description=str_or_none(item.get("feed_description")),
+            codec=str_or_none(item.get("codec")),
+            send=bool_or_none(item.get("send")),
+            ready=bool_or_none(item.get("ready")),
+            crossrefid=str_or_none(item.get("crossrefid")),
         )
-        for item in _maps(value)
+        for item in mappings(value)
     )
 
 
@@ -332,30 +306,30 @@ def parse_room(data: Mapping[str, Any]) -> RoomInfo:
     Raises:
         ProtocolError: It has no room id.
     """
-    room = _id(data.get("room"))
+    room = id_or_none(data.get("room"))
     if room is None:
         raise ProtocolError("a VideoRoom list entry has no room id")
     return RoomInfo(
         room=room,
-        description=_str(data.get("description")),
+        description=str_or_none(data.get("description")),
         pin_required=bool(data.get("pin_required")),
         is_private=bool(data.get("is_private")),
-        max_publishers=_int(data.get("max_publishers")),
-        bitrate=_int(data.get("bitrate")),
+        max_publishers=int_or_none(data.get("max_publishers")),
+        bitrate=int_or_none(data.get("bitrate")),
         bitrate_cap=bool(data.get("bitrate_cap")),
-        fir_freq=_int(data.get("fir_freq")),
+        fir_freq=int_or_none(data.get("fir_freq")),
         require_pvtid=bool(data.get("require_pvtid")),
         require_e2ee=bool(data.get("require_e2ee")),
         dummy_publisher=bool(data.get("dummy_publisher")),
         notify_joining=bool(data.get("notify_joining")),
-        audiocodec=_str(data.get("audiocodec")),
-        videocodec=_str(data.get("videocodec")),
+        audiocodec=str_or_none(data.get("audiocodec")),
+        videocodec=str_or_none(data.get("videocodec")),
         record=bool(data.get("record")),
-        rec_dir=_str(data.get("rec_dir")),
+        rec_dir=str_or_none(data.get("rec_dir")),
         lock_record=bool(data.get("lock_record")),
-        num_participants=_int(data.get("num_participants")),
-        audiolevel_ext=_bool(data.get("audiolevel_ext")),
-        audiolevel_event=_bool(data.get("audiolevel_event")),
+        num_participants=int_or_none(data.get("num_participants")),
+        audiolevel_ext=bool_or_none(data.get("audiolevel_ext")),
+        audiolevel_event=bool_or_none(data.get("audiolevel_event")),
         data=data,
     )
 
@@ -405,15 +379,15 @@ class Forwarder:
     def from_wire(cls, data: Mapping[str, Any]) -> Forwarder:
         """Read one forwarder description."""
         return cls(
-            stream_id=_int(data.get("stream_id")) or 0,
-            type=_str(data.get("type")) or "",
-            host=_str(data.get("host")),
-            port=_int(data.get("port")),
-            local_rtcp_port=_int(data.get("local_rtcp_port")),
-            remote_rtcp_port=_int(data.get("remote_rtcp_port")),
-            ssrc=_int(data.get("ssrc")),
-            pt=_int(data.get("pt")),
-            substream=_int(data.get("substream")),
+            stream_id=int_or_none(data.get("stream_id")) or 0,
+            type=str_or_none(data.get("type")) or "",
+            host=str_or_none(data.get("host")),
+            port=int_or_none(data.get("port")),
+            local_rtcp_port=int_or_none(data.get("local_rtcp_port")),
+            remote_rtcp_port=int_or_none(data.get("remote_rtcp_port")),
+            ssrc=int_or_none(data.get("ssrc")),
+            pt=int_or_none(data.get("pt")),
+            substream=int_or_none(data.get("substream")),
             srtp=bool(data.get("srtp")),
         )
 
@@ -643,7 +617,15 @@ class Moderation(VideoRoomEvent):
 
 @dataclass(frozen=True, slots=True)
 class Configured(VideoRoomEvent):
-    """A ``publish``/``configure`` was applied (``configured``); ``jsep`` holds any SDP."""
+    """A ``publish``/``configure`` was applied (``configured``); ``jsep`` holds any SDP.
+
+    Attributes:
+        streams: This publisher's own streams as Janus now has them, with their mids (what
+            ``configure(streams=...)``, ``moderate`` and ``ForwardStream`` take); empty when
+            Janus sent none (a subscriber's ``configure``).
+    """
+
+    streams: tuple[PublisherStream, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -762,7 +744,7 @@ def _ok_or_id(value: Any) -> tuple[bool, ParticipantId | None]:
     """``"ok"`` means this handle itself; an id means another participant."""
     if value == "ok":
         return True, None
-    return False, _id(value)
+    return False, id_or_none(value)
 
 
 def parse_event(event: PluginEvent) -> PluginEvent:
@@ -779,20 +761,20 @@ def parse_event(event: PluginEvent) -> PluginEvent:
         "plugin": event.plugin,
         "data": data,
         "jsep": event.jsep,
-        "room": _id(data.get("room")),
+        "room": id_or_none(data.get("room")),
     }
     kind = data.get("videoroom")
     if kind == "joined":
         return Joined(
             **common,
-            id=_id(data.get("id")),
-            private_id=_int(data.get("private_id")),
-            description=_str(data.get("description")),
+            id=id_or_none(data.get("id")),
+            private_id=int_or_none(data.get("private_id")),
+            description=str_or_none(data.get("description")),
             publishers=parse_publishers(data.get("publishers")),
             attendees=tuple(
-                Attendee(id=ident, display=_str(a.get("display")))
-                for a in _maps(data.get("attendees"))
-                if (ident := _id(a.get("id"))) is not None
+                Attendee(id=ident, display=str_or_none(a.get("display")))
+                for a in mappings(data.get("attendees"))
+                if (ident := id_or_none(a.get("id"))) is not None
             ),
         )
     if kind == "attached":
@@ -802,18 +784,18 @@ def parse_event(event: PluginEvent) -> PluginEvent:
     if kind == "updating":
         return Updating(**common)
     if kind == "destroyed":
-        return RoomDestroyed(**common, permanent=_bool(data.get("permanent")))
+        return RoomDestroyed(**common, permanent=bool_or_none(data.get("permanent")))
     if kind in ("talking", "stopped-talking"):
         talk_class = Talking if kind == "talking" else StoppedTalking
         return talk_class(
             **common,
-            id=_id(data.get("id")),
-            mid=_str(data.get("mid")),
-            mindex=_int(data.get("mindex")),
-            audio_level=_num(data.get("audio-level-dBov-avg")),
+            id=id_or_none(data.get("id")),
+            mid=str_or_none(data.get("mid")),
+            mindex=int_or_none(data.get("mindex")),
+            audio_level=float_or_none(data.get("audio-level-dBov-avg")),
         )
     if kind == "slow_link":
-        return SlowLinkReport(**common, current_bitrate=_int(data.get("current-bitrate")))
+        return SlowLinkReport(**common, current_bitrate=int_or_none(data.get("current-bitrate")))
     if kind != "event":
         return VideoRoomEvent(**common)
     return _parse_plain_event(data, common)
@@ -823,32 +805,39 @@ def _parse_plain_event(data: Mapping[str, Any], common: dict[str, Any]) -> Video
     """The many events Janus sends as ``"videoroom": "event"``, told apart by their keys."""
     if "error_code" in data or "error" in data:
         return VideoRoomErrorEvent(
-            **common, error_code=_int(data.get("error_code")), error=str(data.get("error", ""))
+            **common,
+            error_code=int_or_none(data.get("error_code")),
+            error=str(data.get("error", "")),
         )
     if "publishers" in data:
         return Publishers(**common, publishers=parse_publishers(data.get("publishers")))
     if "leaving" in data:
         own, ident = _ok_or_id(data["leaving"])
-        reason = _str(data.get("reason"))
+        reason = str_or_none(data.get("reason"))
         if own and reason == "kicked":
             return KickedOut(**common)
         return Leaving(**common, id=ident, reason=reason)
     if "unpublished" in data:
         return Unpublished(**common, id=_ok_or_id(data["unpublished"])[1])
     if "kicked" in data:
-        return Kicked(**common, id=_id(data["kicked"]))
+        return Kicked(**common, id=id_or_none(data["kicked"]))
     if "joining" in data:
         joining = data["joining"] if isinstance(data["joining"], Mapping) else {}
-        return Joining(**common, id=_id(joining.get("id")), display=_str(joining.get("display")))
+        return Joining(
+            **common, id=id_or_none(joining.get("id")), display=str_or_none(joining.get("display"))
+        )
     if "moderation" in data:
         return Moderation(
             **common,
-            id=_id(data.get("id")),
-            mid=_str(data.get("mid")),
+            id=id_or_none(data.get("id")),
+            mid=str_or_none(data.get("mid")),
             muted=data["moderation"] == "muted",
         )
     if "configured" in data:
-        return Configured(**common)
+        return Configured(
+            **common,
+            streams=tuple(PublisherStream.from_wire(s) for s in mappings(data.get("streams"))),
+        )
     if "started" in data:
         return Started(**common)
     if "paused" in data:
@@ -856,7 +845,7 @@ def _parse_plain_event(data: Mapping[str, Any], common: dict[str, Any]) -> Video
     if "switched" in data:
         return Switched(
             **common,
-            changes=_int(data.get("changes")) or 0,
+            changes=int_or_none(data.get("changes")) or 0,
             streams=parse_subscription_streams(data.get("streams")),
         )
     if "left" in data:
@@ -865,14 +854,16 @@ def _parse_plain_event(data: Mapping[str, Any], common: dict[str, Any]) -> Video
     if any(name in data for name in layers):
         return SimulcastChanged(
             **common,
-            mid=_str(data.get("mid")),
-            substream=_int(data.get("substream")),
-            temporal=_int(data.get("temporal")),
-            spatial_layer=_int(data.get("spatial_layer")),
-            temporal_layer=_int(data.get("temporal_layer")),
+            mid=str_or_none(data.get("mid")),
+            substream=int_or_none(data.get("substream")),
+            temporal=int_or_none(data.get("temporal")),
+            spatial_layer=int_or_none(data.get("spatial_layer")),
+            temporal_layer=int_or_none(data.get("temporal_layer")),
         )
     if "display" in data and "id" in data:
-        return DisplayChanged(**common, id=_id(data.get("id")), display=_str(data.get("display")))
+        return DisplayChanged(
+            **common, id=id_or_none(data.get("id")), display=str_or_none(data.get("display"))
+        )
     return VideoRoomEvent(**common)
 
 

@@ -48,7 +48,12 @@ class FrameCounter:
 
     It has the interface of aiortc's ``MediaBlackhole`` (``addTrack``, ``start``, ``stop``),
     so ``handle.record_to(counter)`` feeds it every remote track, including tracks added after
-    it started.
+    it started; ``record_to`` also starts it (and stops it when the call ends). Used on its
+    own, ``await counter.start()`` before frames are read.
+
+    Frames are counted per kind and, for tracks given with their mid (``record_to`` does), per
+    mid too: on a multistream subscription, ``counter.frames("video", mid="3")`` counts one
+    feed's video.
 
     Args:
         on_frame: Called with ``(kind, frame)`` for each frame (keep it cheap).
@@ -57,7 +62,9 @@ class FrameCounter:
     def __init__(self, *, on_frame: FrameCallback | None = None) -> None:
         self._on_frame = on_frame
         self._tracks: dict[MediaStreamTrack, asyncio.Task[None] | None] = {}
+        self._mids: dict[MediaStreamTrack, str] = {}
         self._counts: dict[str, KindCount] = {}
+        self._by_mid: dict[str, KindCount] = {}
         self._changed: asyncio.Event | None = None
         self._started = False
 
@@ -65,17 +72,35 @@ class FrameCounter:
         counts = ", ".join(f"{k}={c.frames}" for k, c in sorted(self._counts.items()))
         return f"<FrameCounter {counts or 'no frames'}>"
 
-    def count(self, kind: str) -> KindCount:
-        """Return the figures of one kind (``"audio"`` or ``"video"``); zero if none seen."""
+    def count(self, kind: str | None = None, *, mid: str | None = None) -> KindCount:
+        """Return the figures of one kind, or of the track of one mid; zero if none seen.
+
+        Args:
+            kind: ``"audio"`` or ``"video"``: every track of that kind.
+            mid: Only the track of this mid (``kind`` may then be left out).
+
+        Raises:
+            ValueError: Neither ``kind`` nor ``mid`` given.
+        """
+        if mid is not None:
+            return self._by_mid.setdefault(mid, KindCount())
+        if kind is None:
+            raise ValueError("count() needs a kind or a mid")
         return self._counts.setdefault(kind, KindCount())
 
-    def frames(self, kind: str) -> int:
-        """Return how many frames of ``kind`` were read."""
-        return self.count(kind).frames
+    def frames(self, kind: str | None = None, *, mid: str | None = None) -> int:
+        """Return how many frames of ``kind`` (or of the track of ``mid``) were read."""
+        return self.count(kind, mid=mid).frames
+
+    @property
+    def mids(self) -> tuple[str, ...]:
+        """The mids of the tracks read, in the order they came."""
+        return tuple(dict.fromkeys(self._mids.values()))
 
     def reset(self) -> None:
         """Forget the figures (tracks keep being read)."""
         self._counts.clear()
+        self._by_mid.clear()
 
     def addTrack(self, track: MediaStreamTrack) -> None:
         """Add a track to read; it is read at once if the counter is started."""
@@ -84,6 +109,12 @@ class FrameCounter:
         self._tracks[track] = None
         if self._started:
             self._start_track(track)
+
+    def add_remote_track(self, track: MediaStreamTrack, mid: str | None) -> None:
+        """Add a track with the mid of its m-line, so that it is counted per mid too."""
+        if mid is not None:
+            self._mids[track] = mid
+        self.addTrack(track)
 
     async def start(self) -> None:
         """Start reading every track added."""
@@ -102,19 +133,21 @@ class FrameCounter:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def wait_frames(self, kind: str, count: int, *, timeout: float = 10.0) -> KindCount:
-        """Wait until at least ``count`` frames of ``kind`` were read.
+    async def wait_frames(
+        self, kind: str | None, count: int, *, mid: str | None = None, timeout: float = 10.0
+    ) -> KindCount:
+        """Wait until at least ``count`` frames of ``kind`` (of ``mid``, if given) were read.
 
         Raises:
             TimeoutError: Not enough frames within ``timeout`` seconds.
         """
         async with asyncio.timeout(timeout):
-            while self.frames(kind) < count:
+            while self.frames(kind, mid=mid) < count:
                 if self._changed is None:
                     self._changed = asyncio.Event()
                 await self._changed.wait()
                 self._changed.clear()
-        return self.count(kind)
+        return self.count(kind, mid=mid)
 
     def _start_track(self, track: MediaStreamTrack) -> None:
         self._tracks[track] = asyncio.get_running_loop().create_task(
@@ -129,16 +162,20 @@ class FrameCounter:
             except MediaStreamError:
                 return
             now = time.monotonic()
-            figures = self.count(kind)
-            figures.frames += 1
-            if figures.first_at is None:
-                figures.first_at = now
-            figures.last_at = now
-            if isinstance(frame, VideoFrame):
-                figures.width = frame.width
-                figures.height = frame.height
-            elif isinstance(frame, AudioFrame):
-                figures.samples += frame.samples
+            mid = self._mids.get(track)
+            for figures in (
+                self.count(kind),
+                *(() if mid is None else (self.count(kind, mid=mid),)),
+            ):
+                figures.frames += 1
+                if figures.first_at is None:
+                    figures.first_at = now
+                figures.last_at = now
+                if isinstance(frame, VideoFrame):
+                    figures.width = frame.width
+                    figures.height = frame.height
+                elif isinstance(frame, AudioFrame):
+                    figures.samples += frame.samples
             if self._on_frame is not None and isinstance(frame, AudioFrame | VideoFrame):
                 try:
                     self._on_frame(kind, frame)

@@ -5,12 +5,15 @@ This package does not import pytest; the fixtures live in
 ``pytest11`` entry point.
 """
 
+from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.proxy import FaultProxy
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
 
 __all__ = [
     "FaultProxy",
+    "HandleFactory",
+    "HandleMaker",
     "JanusEndpoints",
     "JanusServer",
     "JanusStartError",

@@ -8,11 +8,11 @@ everything else keeps Janus's built-in defaults.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-JcfgValue = str | int | bool | Sequence[str]
-"""A setting value: a string, an integer, a boolean or a list of strings."""
+JcfgValue = str | int | float | bool | Sequence[str]
+"""A setting value: a string, a number, a boolean or a list of strings."""
 
 JcfgSections = Mapping[str, Mapping[str, JcfgValue]]
 """A configuration file: section name to its settings."""
@@ -68,7 +68,7 @@ def render(sections: JcfgSections) -> str:
 def _render_value(value: JcfgValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
         return _quote(value)
@@ -148,6 +148,9 @@ class ServerConfig:
         debug_level: Janus log level, 0-7.
         server_name: Name Janus reports in ``info``.
         ice_address: The only address ICE may gather on, or None.
+        plugin_config: Per plugin (short name), sections to write into its ``.jcfg``: its
+            ``general`` settings are merged over the launcher's, other sections (a
+            Streaming mountpoint, an AudioBridge room) are added as given.
     """
 
     config_dir: Path
@@ -168,6 +171,7 @@ class ServerConfig:
     debug_level: int
     server_name: str
     ice_address: str | None
+    plugin_config: Mapping[str, JcfgSections] = field(default_factory=dict)
 
     @property
     def main_config_path(self) -> Path:
@@ -202,7 +206,12 @@ def write_config(config: ServerConfig) -> Path:
         "janus.transport.websockets.jcfg": _websockets_sections(config),
     }
     for plugin in config.plugins:
-        files[f"janus.plugin.{plugin}.jcfg"] = {"general": _plugin_general(plugin, config)}
+        extra = config.plugin_config.get(plugin, {})
+        general = {**_plugin_general(plugin, config), **extra.get("general", {})}
+        files[f"janus.plugin.{plugin}.jcfg"] = {
+            "general": general,
+            **{name: settings for name, settings in extra.items() if name != "general"},
+        }
     for name, sections in files.items():
         path = config.config_dir / name
         path.write_text(render(sections), encoding="utf-8")

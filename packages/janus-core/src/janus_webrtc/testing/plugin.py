@@ -13,8 +13,16 @@ Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
 - ``janus_connection``: an open :class:`~janus_webrtc.Connection` to ``janus_url``, whose
   WebRTC handles use no STUN server (``RTCConfiguration(iceServers=[])``).
 - ``janus_session``: a :class:`~janus_webrtc.Session` on ``janus_connection``.
+- ``janus_handle_factory``: ``await janus_handle_factory(EchoTestHandle)`` attaches a handle
+  (typed as the class given) on ``janus_session`` or another session, WebRTC handles with no
+  STUN server; all are closed after the test (:class:`~janus_webrtc.testing.HandleFactory`).
 - ``janus_server_factory``: starts extra private servers with other settings
-  (API secret, short session timeout, ...), stopped after the test.
+  (API secret, short session timeout, per-plugin configuration with
+  ``plugin_config={"streaming": {...}}``, ...), stopped after the test.
+
+Marker ``@pytest.mark.requires_plugin("streaming")`` (short names or plugin ids): the test
+is skipped, saying which plugin is missing, when the session's server (``janus_server``)
+does not have it; under ``CI=true`` it fails instead, as every missing-server case does.
 
 Using an existing server::
 
@@ -38,12 +46,14 @@ from typing import Any
 import pytest
 
 import janus_webrtc
+from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.server import (
     INSTALL_HINT,
     JanusEndpoints,
     JanusServer,
     find_janus_binary,
+    server_plugins,
 )
 
 ENV_PREFIX = "JANUS_WEBRTC_TEST_"
@@ -54,8 +64,13 @@ TRANSPORTS = ("ws", "http")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``janus`` marker."""
+    """Register the ``janus`` and ``requires_plugin`` markers."""
     config.addinivalue_line("markers", "janus: test needs a real Janus server")
+    config.addinivalue_line(
+        "markers",
+        "requires_plugin(*names): test needs these Janus plugins on the test server "
+        "(skipped if missing; failed under CI=true)",
+    )
 
 
 def endpoints_from_env(environ: Mapping[str, str]) -> JanusEndpoints | None:
@@ -84,6 +99,29 @@ def endpoints_from_env(environ: Mapping[str, str]) -> JanusEndpoints | None:
         ice_address=get("ICE_ADDRESS") or None,
         recordings_dir=None,
     )
+
+
+def endpoints_to_env(endpoints: JanusEndpoints) -> dict[str, str]:
+    """The ``JANUS_WEBRTC_TEST_*`` variables that name a running server (for a subprocess).
+
+    The inverse of :func:`endpoints_from_env`: a test run in a subprocess (another venv, an
+    inner pytest) given these uses this server instead of starting its own.
+
+    Args:
+        endpoints: The server.
+
+    Returns:
+        The variables, empty values left out.
+    """
+    values = {
+        "WS_URL": endpoints.ws_url,
+        "HTTP_URL": endpoints.http_url,
+        "ADMIN_WS_URL": endpoints.admin_ws_url,
+        "ADMIN_HTTP_URL": endpoints.admin_http_url,
+        "ADMIN_SECRET": endpoints.admin_secret,
+        "ICE_ADDRESS": endpoints.ice_address or "",
+    }
+    return {f"{ENV_PREFIX}{name}": value for name, value in values.items() if value}
 
 
 def _no_janus(message: str) -> None:
@@ -116,6 +154,38 @@ def janus_server() -> Iterator[JanusEndpoints]:
         )
     with JanusServer(ice_address=ensure_ice_address()) as server:
         yield server.endpoints
+
+
+def plugin_ids(names: tuple[object, ...]) -> tuple[str, ...]:
+    """Turn the arguments of a ``requires_plugin`` marker into plugin ids.
+
+    Raises:
+        TypeError: An argument is not a string, or none was given.
+    """
+    if not names or not all(isinstance(name, str) and name for name in names):
+        raise TypeError(f"requires_plugin takes plugin names, such as 'streaming': {names!r}")
+    return tuple(str(n) if "." in str(n) else f"janus.plugin.{n}" for n in names)
+
+
+@pytest.fixture(autouse=True)
+def _janus_requires_plugin(request: pytest.FixtureRequest) -> None:
+    """Skip (or fail under ``CI=true``) a test whose ``requires_plugin`` plugins are missing."""
+    wanted: list[str] = []
+    for marker in request.node.iter_markers("requires_plugin"):
+        wanted.extend(plugin_ids(tuple(marker.args)))
+    if not wanted:
+        return
+    endpoints: JanusEndpoints = request.getfixturevalue("janus_server")
+    have = server_plugins(endpoints)
+    if have is None:
+        _no_janus(f"cannot tell whether the test server has {', '.join(wanted)}: no info")
+        return
+    missing = [plugin for plugin in dict.fromkeys(wanted) if plugin not in have]
+    if missing:
+        _no_janus(
+            f"needs the Janus plugin(s) {', '.join(missing)}, which the test server does not "
+            "have (install them with Janus, or enable them in the server under test)"
+        )
 
 
 @pytest.fixture(params=TRANSPORTS, ids=TRANSPORTS)
@@ -198,3 +268,14 @@ else:
         """A session on ``janus_connection``, destroyed after the test."""
         async with await janus_connection.create_session() as session:
             yield session
+
+    @pytest_asyncio.fixture
+    async def janus_handle_factory(
+        janus_session: janus_webrtc.Session,
+    ) -> AsyncIterator[HandleFactory]:
+        """Attach handles on ``janus_session`` (or another), host-only ICE; closed after."""
+        maker = HandleMaker(janus_session)
+        try:
+            yield maker
+        finally:
+            await maker.aclose()

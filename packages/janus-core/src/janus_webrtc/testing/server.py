@@ -32,13 +32,14 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
 from janus_webrtc.testing._jcfg import (
+    JcfgSections,
     ServerConfig,
     installed_modules,
     module_file,
@@ -51,6 +52,7 @@ __all__ = [
     "JanusServer",
     "JanusStartError",
     "find_janus_binary",
+    "server_plugins",
 ]
 
 _log = logging.getLogger(__name__)
@@ -228,6 +230,14 @@ class JanusServer:
         modules_dir: Folder holding Janus's ``plugins``, ``transports``,
             ``events`` and ``loggers`` folders; None guesses it from the binary.
         start_timeout: Seconds to wait for Janus to answer after launch.
+        plugin_config: Configuration of enabled plugins, by short name: sections of its
+            ``janus.plugin.<name>.jcfg``. ``general`` settings are merged over the
+            launcher's (``{"streaming": {"general": {"admin_key": "k"}}}``); any other
+            section is written as given (a preset mountpoint or room:
+            ``{"streaming": {"mp-1": {"type": "rtp", "id": 1, "audio": True, ...}}}``).
+
+    Raises:
+        ValueError: ``plugin_config`` names a plugin that is not enabled.
     """
 
     def __init__(
@@ -245,9 +255,17 @@ class JanusServer:
         server_name: str = "janus-webrtc-test",
         modules_dir: Path | None = None,
         start_timeout: float = _START_TIMEOUT,
+        plugin_config: Mapping[str, JcfgSections] | None = None,
     ) -> None:
         self._binary = binary
         self._plugins = tuple(plugins)
+        unknown = sorted(set(plugin_config or {}) - set(self._plugins))
+        if unknown:
+            raise ValueError(
+                f"plugin_config for plugins that are not enabled: {', '.join(unknown)} "
+                f"(enabled: {', '.join(self._plugins)})"
+            )
+        self._plugin_config = dict(plugin_config or {})
         self._api_secret = api_secret
         self._token_auth = token_auth
         self._ice_address = ice_address
@@ -442,6 +460,7 @@ class JanusServer:
             debug_level=self._debug_level,
             server_name=self._server_name,
             ice_address=self._ice_address,
+            plugin_config=self._plugin_config,
         )
 
     def _make_endpoints(self, config: ServerConfig) -> JanusEndpoints:
@@ -577,6 +596,28 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
 
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def server_plugins(endpoints: JanusEndpoints, *, timeout: float = 5.0) -> frozenset[str] | None:
+    """Ask a running server which plugins it has (``info`` over its HTTP API).
+
+    Args:
+        endpoints: The server.
+        timeout: Seconds to wait for the answer.
+
+    Returns:
+        The plugin ids (``"janus.plugin.echotest"``, ...), or None when the server has no
+        HTTP API or does not answer.
+    """
+    if not endpoints.http_url:
+        return None
+    try:
+        with _NO_PROXY.open(f"{endpoints.http_url}/info", timeout=timeout) as response:
+            message = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    plugins = message.get("plugins") if isinstance(message, dict) else None
+    return frozenset(plugins) if isinstance(plugins, dict) else None
 
 
 def _http_answers(url: str) -> bool:

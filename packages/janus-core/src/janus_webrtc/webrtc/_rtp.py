@@ -1,4 +1,4 @@
-"""RTP routing repairs for aiortc 1.16, applied by :mod:`janus_webrtc.webrtc` (no I/O).
+"""RTP routing repairs for aiortc 1.16 (private: aiortc internals; no I/O).
 
 Janus reuses an m-line after a renegotiation (a VideoRoom ``unsubscribe`` then
 ``subscribe``, for example) with a new SSRC and sequence numbers that jump ahead. aiortc
@@ -6,8 +6,8 @@ registers a receiver's SSRC only the first time the receiver starts, so the new 
 packets would be dropped (or routed to another receiver sharing its payload type); and the
 receiver's jitter buffer would wait for the missing sequence numbers (512 packets for
 video). :func:`route_new_ssrcs` adds the new SSRCs to the transport's routing table and gives
-those receivers an empty jitter buffer. It relies on aiortc internals; without them it does
-nothing and logs why.
+those receivers an empty jitter buffer. It relies on aiortc internals: on an aiortc version
+outside :data:`._versions.TESTED`, or without those internals, it does nothing and logs why.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc import sdp as aiortc_sdp
 from aiortc.jitterbuffer import JitterBuffer
+
+from ._versions import untested
 
 __all__ = ["route_new_ssrcs"]
 
@@ -40,6 +42,10 @@ def route_new_ssrcs(pc: RTCPeerConnection) -> int:
     """
     remote: RTCSessionDescription | None = pc.remoteDescription
     if remote is None:
+        return 0
+    why = untested("aiortc")
+    if why is not None:
+        logger.warning("renegotiated SSRCs are not routed: %s", why)
         return 0
     media_by_mid = {m.rtp.muxId: m for m in aiortc_sdp.SessionDescription.parse(remote.sdp).media}
     routed = 0

@@ -1,4 +1,4 @@
-"""ICE restart on aiortc 1.16, which has no API for it.
+"""ICE restart on aiortc 1.16, which has no API for it (private: aioice internals).
 
 aiortc keeps one aioice ``Connection`` per peer connection and never looks at the ICE
 credentials of a later description. An ICE restart changes them, so:
@@ -12,7 +12,9 @@ credentials of a later description. An ICE restart changes them, so:
 
 The selected pair does not change: on the same hosts the candidates stay valid. This module is
 the only place that touches aioice's internals (``RTCIceTransport._connection``, the
-connection's credentials and nominated pairs); it is checked against aioice 0.13.
+connection's credentials and nominated pairs). It is tested on the aioice versions of
+:data:`._versions.TESTED`; on another version an ICE restart from this side raises, and
+Janus's restarts are not followed (with a warning), rather than writing into unknown objects.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import string
 from typing import Any
 
 from aiortc import RTCPeerConnection
+
+from ._versions import untested
 
 __all__ = [
     "ice_connections",
@@ -59,8 +63,11 @@ def new_local_credentials(pc: RTCPeerConnection) -> None:
     """Give every aioice connection new local ICE credentials (before a restart offer).
 
     Raises:
-        RuntimeError: aioice does not have the expected attributes.
+        RuntimeError: aioice is not a tested version, or lacks the expected attributes.
     """
+    why = untested("aioice")
+    if why is not None:
+        raise RuntimeError(why)
     for connection in ice_connections(pc):
         if not hasattr(connection, "_local_username") or not hasattr(connection, "_local_password"):
             raise RuntimeError("this aioice version keeps its ICE credentials elsewhere")
@@ -89,6 +96,10 @@ def update_remote_credentials(pc: RTCPeerConnection, sdp: str) -> bool:
     credentials = ice_credentials(sdp)
     if credentials is None:
         return False
+    why = untested("aioice")
+    if why is not None:
+        logger.warning("Janus's ICE credentials are not followed: %s", why)
+        return False
     changed = False
     for connection in ice_connections(pc):
         if connection.remote_password is None:  # not started yet: aiortc sets them itself
@@ -103,8 +114,12 @@ async def renominate(pc: RTCPeerConnection) -> None:
     """As the controlling agent, nominate the pairs in use again with the new credentials.
 
     Raises:
+        RuntimeError: aioice is not a tested version.
         Exception: aioice's STUN transaction error when Janus does not answer the check.
     """
+    why = untested("aioice")
+    if why is not None:
+        raise RuntimeError(why)
     for connection in ice_connections(pc):
         if not connection.ice_controlling:
             continue
