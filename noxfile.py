@@ -91,6 +91,7 @@ nox.options.error_on_missing_interpreters = True
 nox.options.sessions = [
     "lint",
     "typecheck",
+    "docs",
     "build",
     "tests",
     "signalling",
@@ -239,7 +240,7 @@ def passthrough_env() -> dict[str, str]:
 
 def coverage_rc() -> Path:
     """Write the coverage.py configuration for every package found (paths: src and installed)."""
-    lines = ["[run]", "branch = true", "parallel = true", "[paths]"]
+    lines = ["[run]", "branch = true", "[paths]"]
     for package in PACKAGES:
         src = package.src.relative_to(ROOT)
         lines += [
@@ -262,6 +263,8 @@ def run_pytest(session: nox.Session, target: Package, report_name: str) -> None:
     report = REPORTS_DIR / f"{report_name}.xml"
     report.unlink(missing_ok=True)
     rc = coverage_rc()
+    data = COVERAGE_DIR / f".coverage.{report_name}"  # this run's only; combined by `coverage`
+    data.unlink(missing_ok=True)
     session.chdir(target.path)
     # pytest exit code 5 (no tests collected) fails the session: a tests/ folder that collects
     # nothing is a mistake. With arguments (a -k or -m selection) it means "none selected here".
@@ -270,7 +273,7 @@ def run_pytest(session: nox.Session, target: Package, report_name: str) -> None:
         "coverage",
         "run",
         f"--rcfile={rc}",
-        f"--data-file={COVERAGE_DIR / '.coverage'}",
+        f"--data-file={data}",
         f"--source={target.import_name}",
         "-m",
         "pytest",
@@ -438,10 +441,12 @@ def coverage(session: nox.Session) -> None:
     session.install(COVERAGE)
     rc = coverage_rc()
     data = f"--data-file={COVERAGE_DIR / '.coverage'}"
-    if not list(COVERAGE_DIR.glob(".coverage.*")) and not (COVERAGE_DIR / ".coverage").exists():
+    if not list(COVERAGE_DIR.glob(".coverage.*")):
         session.skip("no coverage data: run the tests sessions first")
     session.chdir(ROOT)
     session.run("coverage", "combine", "--keep", f"--rcfile={rc}", data)
+    # A selection (``-- -k something``) measures part of the suite: report, enforce nothing.
+    floor = [] if session.posargs else [f"--fail-under={COVERAGE_FLOOR}"]
     low = []
     for package in PACKAGES:
         include = f"--include={package.src.relative_to(ROOT)}/*"
@@ -452,7 +457,7 @@ def coverage(session: nox.Session) -> None:
                 f"--rcfile={rc}",
                 data,
                 include,
-                f"--fail-under={COVERAGE_FLOOR}",
+                *floor,
                 "--format=total",
                 silent=False,
             )

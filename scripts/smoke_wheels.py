@@ -29,6 +29,16 @@ from janus_webrtc.testing import JanusServer, ensure_ice_address
 MEDIA = ("aiortc", "aioice", "av")
 
 
+class SmokeError(Exception):
+    """A smoke check that did not hold."""
+
+
+def check(condition: object, message: object) -> None:
+    """Raise :class:`SmokeError` with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise SmokeError(str(message))
+
+
 def site_packages_size() -> str:
     """The size of this venv's site-packages, in MB."""
     root = Path(sysconfig.get_paths()["purelib"])
@@ -40,18 +50,18 @@ async def signalling(url: str, plugins: list[str]) -> None:
     """Connect, check info, attach every named plugin and check its handle class."""
     async with janus_webrtc.connect(url) as conn, await conn.create_session() as session:
         info = await conn.info()
-        assert info.version_string == "1.1.2", info.version_string
+        check(info.version_string == "1.1.2", info.version_string)
         handle = await session.attach("echotest")
         if not plugins:
-            assert type(handle) is janus_webrtc.Handle, type(handle)
+            check(type(handle) is janus_webrtc.Handle, type(handle))
             reply = await handle.send({"audio": True})
-            assert reply.data.get("result") == "ok", reply.data
+            check(reply.data.get("result") == "ok", reply.data)
         await handle.detach()
         for module in plugins:
             name = module.removeprefix("janus_")
             attached = await session.attach(name)
             home = type(attached).__module__.partition(".")[0]
-            assert home == module, f"attach({name!r}) gave {type(attached)} (not {module})"
+            check(home == module, f"attach({name!r}) gave {type(attached)} (not {module})")
             await attached.detach()
         print(f"  {url}: info {info.version_string}, attached {', '.join(plugins) or 'echotest'}")
 
@@ -61,20 +71,21 @@ def main() -> int:
     install, plugins = sys.argv[1], sys.argv[2:]
     present = [m for m in MEDIA if importlib.util.find_spec(m) is not None]
     if install == "core":
-        assert not present, f"the core alone installed {present}"
+        check(not present, f"the core alone installed {present}")
         try:
             janus_webrtc.WebRTCHandle  # noqa: B018 - the import is the test
         except ModuleNotFoundError as exc:
-            assert 'pip install "janus-webrtc[media]"' in str(exc), exc
+            check('pip install "janus-webrtc[media]"' in str(exc), exc)
         else:
-            raise AssertionError("WebRTCHandle imported without the media extra")
+            raise SmokeError("WebRTCHandle imported without the media extra")
     else:
-        assert present == list(MEDIA), f"media extra incomplete: {present}"
+        check(present == list(MEDIA), f"media extra incomplete: {present}")
         importlib.import_module("janus_webrtc.webrtc")
         for module in plugins:
             spec = importlib.util.find_spec(module)
-            assert spec is not None and spec.origin is not None, module
-            assert (Path(spec.origin).parent / "py.typed").is_file(), f"{module}: no py.typed"
+            origin = spec.origin if spec is not None else None
+            check(origin is not None, f"{module} is not installed")
+            check((Path(str(origin)).parent / "py.typed").is_file(), f"{module}: no py.typed")
     with JanusServer(ice_address=ensure_ice_address()) as server:
         for transport in ("ws", "http"):
             asyncio.run(signalling(server.endpoints.url(transport), plugins))
@@ -86,7 +97,8 @@ def main() -> int:
             timeout=60,
             check=False,
         )
-        assert run.returncode == 0 and '"1.1.2"' in run.stdout, run.stderr
+        check(run.returncode == 0, run.stderr)
+        check('"1.1.2"' in run.stdout, run.stdout)
     print(f"wheels ({install}): ok; site-packages {site_packages_size()}")
     return 0
 
