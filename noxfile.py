@@ -240,7 +240,8 @@ def passthrough_env() -> dict[str, str]:
 
 def coverage_rc() -> Path:
     """Write the coverage.py configuration for every package found (paths: src and installed)."""
-    lines = ["[run]", "branch = true", "[paths]"]
+    # patch = subprocess: the console scripts the tests start (janusctl) are measured too.
+    lines = ["[run]", "branch = true", "parallel = true", "patch = subprocess", "[paths]"]
     for package in PACKAGES:
         src = package.src.relative_to(ROOT)
         lines += [
@@ -263,8 +264,9 @@ def run_pytest(session: nox.Session, target: Package, report_name: str) -> None:
     report = REPORTS_DIR / f"{report_name}.xml"
     report.unlink(missing_ok=True)
     rc = coverage_rc()
-    data = COVERAGE_DIR / f".coverage.{report_name}"  # this run's only; combined by `coverage`
-    data.unlink(missing_ok=True)
+    data = COVERAGE_DIR / f".coverage.{report_name}"  # this run's files: <data>.<host>.<pid>...
+    for old in (data, *COVERAGE_DIR.glob(f"{data.name}.*")):
+        old.unlink(missing_ok=True)
     session.chdir(target.path)
     # pytest exit code 5 (no tests collected) fails the session: a tests/ folder that collects
     # nothing is a mistake. With arguments (a -k or -m selection) it means "none selected here".

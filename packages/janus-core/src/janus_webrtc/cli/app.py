@@ -49,7 +49,8 @@ def plugin_commands() -> tuple[list[Command], list[str]]:
     commands: list[Command] = []
     for impl in manager.hook.janus_webrtc_cli_commands.get_hookimpls():
         try:
-            commands += list(impl.function() or ())
+            returned: Any = impl.function()
+            commands += list(returned or ())
         except Exception as exc:
             problems.append(f"plugin package {impl.plugin_name!r} gave no commands: {exc}")
     return commands, problems

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
@@ -53,7 +53,7 @@ class Command:
 
     name: str
     help: str
-    run: Callable[[Context], Awaitable[object]] | None = None
+    run: Callable[[Context], Coroutine[Any, Any, object]] | None = None
     arguments: Callable[[argparse.ArgumentParser], None] | None = None
     subcommands: Sequence[Command] = field(default=())
     description: str | None = None
