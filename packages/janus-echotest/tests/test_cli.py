@@ -25,7 +25,7 @@ async def janusctl(*args: str) -> tuple[int, str, str]:
 @pytest.mark.janus
 async def test_echotest_prints_live_figures_then_totals(janus_url: str, ice_address: str) -> None:
     status, out, err = await janusctl(
-        "echotest", janus_url, "--seconds", "2", "--json", "--ice-address", ice_address
+        "echotest", "--url", janus_url, "--seconds", "2", "--json", "--ice-address", ice_address
     )
     assert status == 0, err
     totals = json.loads(out)
@@ -41,7 +41,15 @@ async def test_echotest_prints_live_figures_then_totals(janus_url: str, ice_addr
 @pytest.mark.janus
 async def test_echotest_text_mode_prints_a_table(janus_url: str, ice_address: str) -> None:
     status, out, err = await janusctl(
-        "--ice-address", ice_address, "echotest", janus_url, "--seconds", "1", "--size", "64x48"
+        "--ice-address",
+        ice_address,
+        "echotest",
+        "--url",
+        janus_url,
+        "--seconds",
+        "1",
+        "--size",
+        "64x48",
     )
     assert status == 0, err
     rows = dict(line.split(None, 1) for line in out.splitlines())
@@ -57,6 +65,6 @@ async def test_echotest_text_mode_prints_a_table(janus_url: str, ice_address: st
     ],
 )
 async def test_echotest_usage_errors_are_one_line(args: tuple[str, ...], wanted: str) -> None:
-    status, out, err = await janusctl("echotest", "ws://127.0.0.1:9", *args)
+    status, out, err = await janusctl("echotest", "--url", "ws://127.0.0.1:9", *args)
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1 and wanted in err, err

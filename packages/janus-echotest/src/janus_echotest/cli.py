@@ -1,4 +1,4 @@
-"""``janusctl echotest URL``: echo generated audio and video through Janus, measured live.
+"""``janusctl echotest``: echo generated audio and video through Janus, measured live.
 
 A tone and a moving test pattern go to the EchoTest plugin and come back. Every second a
 line on standard error gives the frames sent and echoed per second (audio, video), the round
@@ -6,7 +6,7 @@ trip of echoed video frames (read from the frame number drawn in the pattern) an
 round-trip time when Janus reports one. At the end the totals are printed (``--json``: as
 JSON). The exit status is 1 when nothing came back.
 
-    janusctl echotest ws://127.0.0.1:8188 --seconds 10 --size 320x240
+    janusctl echotest --url ws://127.0.0.1:8188 --seconds 10 --size 320x240
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import asyncio
 import time
 from typing import Any
 
-from janus_webrtc.cli import Command, Context, UsageError
+from janus_webrtc.cli import Command, Context, UsageError, add_url_option
 from janus_webrtc.media import EchoLatencyProbe, FrameCounter, TestPatternVideoTrack, ToneAudioTrack
 
 from .errors import EchoTestError
@@ -26,7 +26,7 @@ __all__ = ["COMMANDS"]
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("url", help="Janus API URL: ws://HOST:8188 or http://HOST:8088/janus")
+    add_url_option(parser)
     parser.add_argument("--seconds", type=int, default=5, help="how long to echo (default 5)")
     parser.add_argument("--size", default="160x120", help="video size (default 160x120)")
 

@@ -18,7 +18,16 @@ Secrets come from options or from ``JANUS_API_SECRET``, ``JANUS_TOKEN`` and
 """
 
 from .app import main
-from .command import Command, Context, UsageError, check_url
+from .command import DEFAULT_URL, Command, Context, UsageError, add_url_option, check_url
 from .render import Table
 
-__all__ = ["Command", "Context", "Table", "UsageError", "check_url", "main"]
+__all__ = [
+    "DEFAULT_URL",
+    "Command",
+    "Context",
+    "Table",
+    "UsageError",
+    "add_url_option",
+    "check_url",
+    "main",
+]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,11 +27,24 @@ if TYPE_CHECKING:
     from ..admin import AdminClient
     from ..connection import Connection, _Opener
 
-__all__ = ["Command", "Context", "UsageError", "check_url"]
+__all__ = ["DEFAULT_URL", "Command", "Context", "UsageError", "add_url_option", "check_url"]
 
 API_URLS = "ws://HOST:8188 or http://HOST:8088/janus"
 ADMIN_URLS = "ws://HOST:7188 or http://HOST:7088/admin"
 SCHEMES = ("ws", "wss", "http", "https")
+
+
+DEFAULT_URL = "ws://127.0.0.1:8188"
+"""The Janus API URL of ``--url`` when neither it nor ``JANUS_URL`` is given."""
+
+
+def add_url_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--url`` (default: ``$JANUS_URL``, else :data:`DEFAULT_URL`) to a subcommand."""
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("JANUS_URL") or DEFAULT_URL,
+        help=f"Janus API URL: {API_URLS} (default: $JANUS_URL, else {DEFAULT_URL})",
+    )
 
 
 class UsageError(Exception):
