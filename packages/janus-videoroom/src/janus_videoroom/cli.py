@@ -24,8 +24,8 @@ from typing import Any
 
 from janus_webrtc.cli import Command, Context, Table, UsageError, add_url_option
 
+from . import Kicked, Leaving, ParticipantId, Publishers, Unpublished
 from .handle import VideoRoomPublisher, VideoRoomSubscriber
-from .messages import Kicked, Leaving, ParticipantId, Publishers, Unpublished
 
 __all__ = ["COMMANDS"]
 
@@ -184,9 +184,14 @@ async def _publish(ctx: Context) -> dict[str, Any]:
             publisher = await session.attach(VideoRoomPublisher)
             async with publisher:
                 publisher.add_player(player, direction="sendonly")
+
+                def end() -> None:
+                    if not ended.done():
+                        ended.set_result(None)
+
                 for track in (player.audio, player.video):
                     if track is not None:
-                        track.on("ended", lambda: ended.done() or ended.set_result(None))
+                        track.on("ended", end)
                 joined = await publisher.join(
                     ctx.args.room, display=ctx.args.display, pin=ctx.args.pin
                 )
