@@ -18,6 +18,9 @@ Sessions (``nox -l`` lists them; ``nox`` alone runs the ones ``./scripts/test`` 
 - ``lint``: ``ruff check`` and ``ruff format --check`` over the repository.
 - ``typecheck``: ``mypy --strict`` over every package's ``src/``.
 - ``docs``: ``mkdocs build --strict`` (API reference from docstrings).
+- ``examples``: every Python example of docs/ and of the READMEs runs against a private Janus
+  and passes ``mypy --strict`` (``tests/test_doc_examples.py``, page syntax in
+  ``tests/doc_examples.py``).
 - ``build``: an sdist and a wheel of every package into ``dist/``, checked by ``twine check
   --strict`` and ``scripts/check_dists.py`` (LICENSE, py.typed, only its own package).
 - ``wheels``: installs the built wheels into fresh virtualenvs and runs
@@ -83,6 +86,26 @@ MEDIA_EXTRA = "media"
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+
+def _find_pythons() -> None:
+    """Put pyenv's builds of :data:`PYTHONS` on the PATH (pyenv's shims run only the active one).
+
+    Interpreters already on the PATH come first; nothing is downloaded.
+    """
+    versions = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    found = []
+    for wanted in PYTHONS:
+        builds = [
+            p for p in versions.glob(f"{wanted}.*") if (p / "bin" / f"python{wanted}").exists()
+        ]
+        if builds:
+            newest = max(builds, key=lambda p: [int(x) for x in p.name.split(".") if x.isdigit()])
+            found.append(str(newest / "bin"))
+    if found:
+        os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *found])
+
+
+_find_pythons()
 nox.options.default_venv_backend = "uv|virtualenv"
 # Locally, keep virtualenvs between runs (installs still run, and in-repo packages are always
 # rebuilt); in CI start from nothing so that a dependency dropped from a pyproject shows up.
@@ -95,6 +118,7 @@ nox.options.sessions = [
     "build",
     "tests",
     "signalling",
+    "examples",
     "wheels",
     "coverage",
 ]
@@ -474,6 +498,27 @@ def coverage(session: nox.Session) -> None:
     session.log(summary)
     if low:
         session.error(f"coverage below {COVERAGE_FLOOR}% in {', '.join(low)}")
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Run every Python example of docs/ and the READMEs against Janus; mypy --strict them."""
+    install_packages(session, PACKAGES, *PYTEST, PYTEST_TIMEOUT, MYPY)
+    session.chdir(ROOT / "tests")
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--timeout={TEST_TIMEOUT}",
+        f"--junitxml={REPORTS_DIR / 'docs-examples.xml'}",
+        "-o",
+        "junit_suite_name=docs-examples",
+        "test_doc_examples.py",
+        *session.posargs,
+        env=passthrough_env(),
+        success_codes=[0, 5] if session.posargs else [0],
+    )
 
 
 @nox.session
