@@ -99,12 +99,17 @@ def program(page: Path, urls: dict[str, str]) -> list[Block]:
 
 
 def module_source(page: Path) -> str:
-    """The page's runnable blocks as one module, for mypy (line numbers kept as comments)."""
-    parts = []
+    """The page's runnable blocks as one module, for mypy (line numbers kept as comments).
+
+    The blocks form the body of one ``async def``, as they run: top-level ``await``,
+    ``async with`` and ``async for`` are then what they are at run time.
+    """
+    parts = ["async def _page() -> None:"]
     for block in blocks(page):
         if block.skip is None:
-            parts.append(f"# {page.relative_to(ROOT)}:{block.line}\n{block.code}")
-    return "\n".join(parts)
+            parts.append(f"    # {page.relative_to(ROOT)}:{block.line}")
+            parts += [f"    {line}" if line else "" for line in block.code.splitlines()]
+    return "\n".join(parts) + "\n"
 
 
 def run_page(page: Path, endpoints: dict[str, Any]) -> None:
