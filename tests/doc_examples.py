@@ -7,6 +7,9 @@ comments that the rendered page does not show, for what a reader need not see::
     handle = await session.attach("echotest")   # runs here, between the visible blocks
     -->
 
+Hidden blocks see ``janus_server``, the test server's
+:class:`~janus_webrtc.testing.JanusEndpoints` (to call what a visible block defines).
+
     <!-- example-skip: why -->        just before a fence: that block is not run
 
 Every page runs as one program in a process of its own (blocks share their names,
@@ -104,7 +107,12 @@ def module_source(page: Path) -> str:
     The blocks form the body of one ``async def``, as they run: top-level ``await``,
     ``async with`` and ``async for`` are then what they are at run time.
     """
-    parts = ["async def _page() -> None:"]
+    parts = [
+        "from janus_webrtc.testing import JanusEndpoints",
+        "",
+        "",
+        "async def _page(janus_server: JanusEndpoints) -> None:  # the name hidden blocks use",
+    ]
     for block in blocks(page):
         if block.skip is None:
             parts.append(f"    # {page.relative_to(ROOT)}:{block.line}")
