@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from janus_echotest.demo import run
+from janus_webrtc.testing import JanusEndpoints
+
 JANUSCTL = Path(sys.executable).parent / "janusctl"
 
 
@@ -68,3 +71,13 @@ async def test_echotest_usage_errors_are_one_line(args: tuple[str, ...], wanted:
     status, out, err = await janusctl("echotest", "--url", "ws://127.0.0.1:9", *args)
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1 and wanted in err, err
+
+
+@pytest.mark.janus
+async def test_the_demo_echoes_over_both_transports(
+    janus_server: JanusEndpoints, ice_address: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run(janus_server, seconds=1)
+    out = capsys.readouterr().out
+    assert "over ws:" in out and "over http:" in out
+    assert out.count("connected in") == 2 and "echo round trip" in out
