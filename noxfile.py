@@ -5,19 +5,35 @@ is found here at load time, so a new package joins ``tests``, ``typecheck``, ``d
 and ``demo`` without editing this file. The core (``packages/janus-core``, distribution
 ``janus-webrtc``) always comes first.
 
-Sessions (``nox -l`` lists them):
+Sessions (``nox -l`` lists them; ``nox`` alone runs the ones ``./scripts/test`` runs):
 
-- ``tests(package='<folder>')``: one virtualenv per package holding only that package, the
-  in-repo packages it declares as dependencies (installed from their folders, not editable) and
-  pytest; pytest runs in the package's folder. ``nox -s tests`` runs every package.
+- ``tests-<python>(package='<folder>')``: one virtualenv per package and Python version (3.11,
+  3.12, 3.13) holding only that package, the in-repo packages it declares as dependencies
+  (installed from their folders, not editable) and pytest; pytest runs in the package's folder
+  under coverage.py. ``nox -s tests`` runs every package on every version, ``-p 3.12`` one version.
+- ``signalling``: the core installed WITHOUT its ``media`` extra (no aiortc, no PyAV),
+  as ``pip install janus-webrtc`` gives it: proves that aiortc and PyAV are absent, that the
+  WebRTC names say which extra to install, and runs every core test that needs no media (the
+  others are deselected by ``packages/janus-core/tests/conftest.py``, not skipped).
 - ``lint``: ``ruff check`` and ``ruff format --check`` over the repository.
 - ``typecheck``: ``mypy --strict`` over every package's ``src/``.
 - ``docs``: ``mkdocs build --strict`` (API reference from docstrings).
+- ``examples``: every Python example of docs/ and of the READMEs runs against a private Janus
+  and passes ``mypy --strict`` (``tests/test_doc_examples.py``, page syntax in
+  ``tests/doc_examples.py``).
+- ``build``: an sdist and a wheel of every package into ``dist/``, checked by ``twine check
+  --strict`` and ``scripts/check_dists.py`` (LICENSE, py.typed, only its own package).
+- ``wheels``: installs the built wheels into fresh virtualenvs and runs
+  ``scripts/smoke_wheels.py`` against a private Janus (the full install, and the core alone).
+- ``coverage``: combines the coverage data of every ``tests`` run; line and branch figures per
+  package and in total; fails when a package is below 85%.
 - ``bench``: every ``bench/bench_*.py``; ``nox -s bench -- --quick`` for a short run.
 - ``demo``: ``demo/run_demo.py`` against a private Janus.
 
-Arguments after ``--`` go to pytest (``tests``), to each bench script (``bench``) or to the
-demo (``demo``). ``CI`` and ``JANUS_*`` variables reach every command.
+Arguments after ``--`` go to pytest (``tests``, ``signalling``), to each bench script
+(``bench``) or to the demo (``demo``). With arguments (``-- -k reconnect``) a package with no
+selected test passes (pytest's exit status 5); without, collecting nothing fails. ``CI`` and
+``JANUS_*`` variables reach every command.
 """
 
 from __future__ import annotations
@@ -36,13 +52,23 @@ ROOT = Path(__file__).resolve().parent
 PACKAGES_DIR = ROOT / "packages"
 CORE_FOLDER = "janus-core"
 REPORTS_DIR = ROOT / ".nox" / "_reports"
-"""JUnit XML reports of the ``tests`` sessions, one per package (read by scripts/test)."""
+"""JUnit XML reports of the test sessions, one per package and Python (read by scripts/test)."""
+COVERAGE_DIR = REPORTS_DIR / "coverage"
+"""coverage.py data files of the ``tests`` sessions, combined by the ``coverage`` session."""
+DIST_DIR = ROOT / "dist"
+"""Where ``build`` puts every sdist and wheel."""
+PYTHONS = ("3.11", "3.12", "3.13")
+"""Python versions every package is tested on (the first is the floor)."""
+COVERAGE_FLOOR = 85
+"""Lowest line+branch coverage, in percent, that a package may have."""
 
 # Tool versions, pinned so that a fresh CI machine checks exactly what developers check.
 RUFF = "ruff==0.17.6"
 MYPY = "mypy==2.4.1"
 PYTEST = ("pytest>=8", "pytest-asyncio>=0.24")
 PYTEST_TIMEOUT = "pytest-timeout>=2.3"
+COVERAGE = "coverage==7.17.3"
+BUILD = ("build[uv]==1.6.1", "twine==7.0.0")
 TEST_TIMEOUT = 300
 """Seconds one test may take before pytest-timeout fails it (unless the package sets its own
 ``timeout`` in its pytest configuration): a hung test must not hang the whole suite."""
@@ -55,14 +81,47 @@ DOCS = (
 TEST_EXTRAS = ("test", "tests", "testing")
 """Optional-dependency extras and dependency groups installed to test a package."""
 
+MEDIA_EXTRA = "media"
+"""The core's extra holding the WebRTC side (aiortc, aioice, PyAV)."""
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+
+def _find_pythons() -> None:
+    """Put pyenv's builds of :data:`PYTHONS` on the PATH (pyenv's shims run only the active one).
+
+    Interpreters already on the PATH come first; nothing is downloaded.
+    """
+    versions = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    found = []
+    for wanted in PYTHONS:
+        builds = [
+            p for p in versions.glob(f"{wanted}.*") if (p / "bin" / f"python{wanted}").exists()
+        ]
+        if builds:
+            newest = max(builds, key=lambda p: [int(x) for x in p.name.split(".") if x.isdigit()])
+            found.append(str(newest / "bin"))
+    if found:
+        os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *found])
+
+
+_find_pythons()
 nox.options.default_venv_backend = "uv|virtualenv"
 # Locally, keep virtualenvs between runs (installs still run, and in-repo packages are always
 # rebuilt); in CI start from nothing so that a dependency dropped from a pyproject shows up.
 nox.options.reuse_venv = "no" if IN_CI else "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "docs",
+    "build",
+    "tests",
+    "signalling",
+    "examples",
+    "wheels",
+    "coverage",
+]
 
 
 @dataclass(frozen=True)
@@ -170,18 +229,23 @@ def install_packages(
     *requirements: str,
     test: Package | None = None,
     repair: bool = False,
+    media: bool = True,
 ) -> None:
     """Install in-repo packages from their folders (not editable) plus ``requirements``.
 
     In-repo packages are rebuilt on every run, so the venv always holds the current sources.
     ``test``'s test extras and dependency groups are installed too. ``repair`` reinstalls
-    everything, for a reused venv whose files were damaged.
+    everything, for a reused venv whose files were damaged. ``media`` installs the core with
+    its ``media`` extra (aiortc, PyAV); without it the core is the signalling client only.
     """
     targets = []
     for package in packages:
         target = str(package.path)
-        if package is test and package.test_extras:
-            target += f"[{','.join(package.test_extras)}]"
+        extras = [*(package.test_extras if package is test else ())]
+        if media and package.folder == CORE_FOLDER:
+            extras.append(MEDIA_EXTRA)
+        if extras:
+            target += f"[{','.join(extras)}]"
         targets.append(target)
     extra = [*requirements, *(test.test_requires if test is not None else ())]
     if session.venv_backend == "uv":
@@ -198,14 +262,59 @@ def passthrough_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k == "CI" or k.startswith("JANUS_")}
 
 
-@nox.session
-@nox.parametrize("package", [p.folder for p in PACKAGES])
-def tests(session: nox.Session, package: str) -> None:
-    """Run one package's tests in a venv holding only what it declares."""
-    target = BY_FOLDER[package]
-    needed = in_repo_closure([target])
-    install_packages(session, needed, *PYTEST, PYTEST_TIMEOUT, test=target)
-    # The installed copy is what gets tested: prove it imports from outside the source tree.
+def coverage_rc() -> Path:
+    """Write the coverage.py configuration for every package found (paths: src and installed)."""
+    # patch = subprocess: the console scripts the tests start (janusctl) are measured too.
+    lines = ["[run]", "branch = true", "parallel = true", "patch = subprocess", "[paths]"]
+    for package in PACKAGES:
+        src = package.src.relative_to(ROOT)
+        lines += [
+            f"{package.import_name} =",
+            f"    {src}",
+            f"    */site-packages/{package.import_name}",
+        ]
+    lines += ["[report]", "precision = 1", "show_missing = false", "skip_empty = true"]
+    COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
+    rc = COVERAGE_DIR.parent / "coveragerc"
+    rc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return rc
+
+
+def run_pytest(session: nox.Session, target: Package, report_name: str) -> None:
+    """Run ``target``'s tests under coverage.py in the session's venv, from its folder."""
+    if not target.has_tests:
+        session.skip(f"{target.folder} has no tests/ folder yet")
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    report = REPORTS_DIR / f"{report_name}.xml"
+    report.unlink(missing_ok=True)
+    rc = coverage_rc()
+    data = COVERAGE_DIR / f".coverage.{report_name}"  # this run's files: <data>.<host>.<pid>...
+    for old in (data, *COVERAGE_DIR.glob(f"{data.name}.*")):
+        old.unlink(missing_ok=True)
+    session.chdir(target.path)
+    # pytest exit code 5 (no tests collected) fails the session: a tests/ folder that collects
+    # nothing is a mistake. With arguments (a -k or -m selection) it means "none selected here".
+    timeout = [] if target.pytest_timeout else [f"--timeout={TEST_TIMEOUT}"]
+    session.run(
+        "coverage",
+        "run",
+        f"--rcfile={rc}",
+        f"--data-file={data}",
+        f"--source={target.import_name}",
+        "-m",
+        "pytest",
+        *timeout,
+        f"--junitxml={report}",
+        "-o",
+        f"junit_suite_name={report_name}",
+        *session.posargs,
+        env=passthrough_env(),
+        success_codes=[0, 5] if session.posargs else [0],
+    )
+
+
+def smoke_import(session: nox.Session, target: Package, repair: Any) -> None:
+    """Prove the installed copy imports from outside the source tree (repairing a reused venv)."""
     smoke = ("python", "-c", f"import {target.import_name}")
     try:
         session.run(*smoke, env=passthrough_env())
@@ -215,26 +324,49 @@ def tests(session: nox.Session, package: str) -> None:
         # A venv reused from an earlier (interrupted or concurrent) run can be damaged: repair
         # it once. In CI every venv is new, so a failure there is the package's own.
         session.warn("the import failed in a reused virtualenv: reinstalling everything once")
-        install_packages(session, needed, *PYTEST, PYTEST_TIMEOUT, test=target, repair=True)
+        repair()
         session.run(*smoke, env=passthrough_env())
-    if not target.has_tests:
-        session.skip(f"{package} has no tests/ folder yet")
-    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    report = REPORTS_DIR / f"{package}.xml"
-    report.unlink(missing_ok=True)
-    session.chdir(target.path)
-    # pytest exit code 5 (no tests collected) fails the session: a tests/ folder that collects
-    # nothing is a mistake. The janus_webrtc pytest plugin comes from the installed package.
-    timeout = [] if target.pytest_timeout else [f"--timeout={TEST_TIMEOUT}"]
-    session.run(
-        "pytest",
-        *timeout,
-        f"--junitxml={report}",
-        "-o",
-        f"junit_suite_name={target.name}",
-        *session.posargs,
-        env=passthrough_env(),
+
+
+@nox.session(python=PYTHONS)
+@nox.parametrize("package", [p.folder for p in PACKAGES])
+def tests(session: nox.Session, package: str) -> None:
+    """Run one package's tests in a venv holding only what it declares."""
+    target = BY_FOLDER[package]
+    needed = in_repo_closure([target])
+    install_packages(session, needed, *PYTEST, PYTEST_TIMEOUT, COVERAGE, test=target)
+    smoke_import(
+        session,
+        target,
+        lambda: install_packages(
+            session, needed, *PYTEST, PYTEST_TIMEOUT, COVERAGE, test=target, repair=True
+        ),
     )
+    run_pytest(session, target, f"{package}-py{session.python}")
+
+
+SIGNALLING_CHECK = """
+import importlib.util, janus_webrtc
+absent = [m for m in ("aiortc", "aioice", "av") if importlib.util.find_spec(m) is not None]
+assert not absent, f"the signalling-only install holds {absent}"
+try:
+    janus_webrtc.WebRTCHandle
+except ModuleNotFoundError as exc:
+    assert 'pip install "janus-webrtc[media]"' in str(exc), exc
+else:
+    raise AssertionError("janus_webrtc.WebRTCHandle imported without aiortc")
+print("signalling-only install: no aiortc, aioice or av; WebRTC names name the media extra")
+"""
+
+
+@nox.session(python=PYTHONS[0])
+def signalling(session: nox.Session) -> None:
+    """Test the core installed without its ``media`` extra (signalling only)."""
+    core = BY_FOLDER[CORE_FOLDER]
+    # The core's own dependencies and its testing extra only: never `media`.
+    install_packages(session, [core], *PYTEST, PYTEST_TIMEOUT, COVERAGE, test=core, media=False)
+    session.run("python", "-c", SIGNALLING_CHECK, env=passthrough_env())
+    run_pytest(session, core, f"{core.folder}-signalling-py{session.python}")
 
 
 @nox.session
@@ -274,6 +406,118 @@ def docs(session: nox.Session) -> None:
         str(ROOT / "site"),
         *session.posargs,
         env={"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build an sdist and a wheel of every package into dist/, then check them."""
+    session.install(*BUILD)
+    DIST_DIR.mkdir(exist_ok=True)
+    for old in (*DIST_DIR.glob("*.whl"), *DIST_DIR.glob("*.tar.gz")):
+        old.unlink()
+    for package in PACKAGES:
+        session.run(
+            "python", "-m", "build", "--installer=uv", "--outdir", str(DIST_DIR), str(package.path)
+        )
+    session.run("twine", "check", "--strict", *sorted(str(p) for p in DIST_DIR.iterdir()))
+    session.run(
+        "python", str(ROOT / "scripts" / "check_dists.py"), str(DIST_DIR), str(PACKAGES_DIR)
+    )
+
+
+def built_wheels() -> list[Path]:
+    """The wheels ``build`` made, one per package (fails if one is missing)."""
+    wheels = sorted(DIST_DIR.glob("*.whl"))
+    names = {canonicalize_name(w.name.split("-")[0]) for w in wheels}
+    missing = sorted(p.name for p in PACKAGES if p.name not in names)
+    if missing:
+        raise SystemExit(f"no wheel in dist/ for {', '.join(missing)}: run `nox -s build` first")
+    return wheels
+
+
+@nox.session(reuse_venv=False)
+@nox.parametrize("install", ["everything", "core"])
+def wheels(session: nox.Session, install: str) -> None:
+    """Install the built wheels into a fresh venv and run a smoke session against Janus.
+
+    ``everything``: every wheel (the core's ``media`` extra comes with the plugin packages).
+    ``core``: the core's wheel alone, as ``pip install janus-webrtc`` gives it.
+    """
+    wheels = built_wheels()
+    if install == "core":
+        core = BY_FOLDER[CORE_FOLDER].name
+        wheels = [w for w in wheels if canonicalize_name(w.name.split("-")[0]) == core]
+    session.install(*(str(w) for w in wheels))
+    session.chdir(session.create_tmp())  # away from the sources: only the wheels can import
+    plugins = [p.import_name for p in PACKAGES if p.folder != CORE_FOLDER]
+    names = plugins if install == "everything" else []
+    session.run(
+        "python",
+        str(ROOT / "scripts" / "smoke_wheels.py"),
+        install,
+        *names,
+        env=passthrough_env(),
+    )
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """Combine the ``tests`` runs' coverage data; report per package; enforce the floor."""
+    session.install(COVERAGE)
+    rc = coverage_rc()
+    data = f"--data-file={COVERAGE_DIR / '.coverage'}"
+    if not list(COVERAGE_DIR.glob(".coverage.*")):
+        session.skip("no coverage data: run the tests sessions first")
+    session.chdir(ROOT)
+    session.run("coverage", "combine", "--keep", f"--rcfile={rc}", data)
+    # A selection (``-- -k something``) measures part of the suite: report, enforce nothing.
+    floor = [] if session.posargs else [f"--fail-under={COVERAGE_FLOOR}"]
+    low = []
+    for package in PACKAGES:
+        include = f"--include={package.src.relative_to(ROOT)}/*"
+        try:
+            session.run(
+                "coverage",
+                "report",
+                f"--rcfile={rc}",
+                data,
+                include,
+                *floor,
+                "--format=total",
+                silent=False,
+            )
+        except nox.command.CommandFailed:
+            low.append(package.folder)
+    session.run("coverage", "report", f"--rcfile={rc}", data)
+    total = session.run("coverage", "report", f"--rcfile={rc}", data, "--format=total", silent=True)
+    summary = f"coverage (line + branch, every package and Python): {str(total).strip()}%" + (
+        f"; below {COVERAGE_FLOOR}%: {', '.join(low)}" if low else ""
+    )
+    (REPORTS_DIR / "coverage.txt").write_text(summary + "\n", encoding="utf-8")
+    session.log(summary)
+    if low:
+        session.error(f"coverage below {COVERAGE_FLOOR}% in {', '.join(low)}")
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Run every Python example of docs/ and the READMEs against Janus; mypy --strict them."""
+    install_packages(session, PACKAGES, *PYTEST, PYTEST_TIMEOUT, MYPY)
+    session.chdir(ROOT / "tests")
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--timeout={TEST_TIMEOUT}",
+        f"--junitxml={REPORTS_DIR / 'docs-examples.xml'}",
+        "-o",
+        "junit_suite_name=docs-examples",
+        "test_doc_examples.py",
+        *session.posargs,
+        env=passthrough_env(),
+        success_codes=[0, 5] if session.posargs else [0],
     )
 
 

@@ -5,6 +5,8 @@
   section of the nav. A new module or a new package needs no edit to ``mkdocs.yml``.
 - Every ``docs/plugins/<name>.md`` that a plugin package's authors add is appended to the
   ``Plugin packages`` section of the nav (after ``plugins/index.md``), in name order.
+- Every package's ``CHANGELOG.md`` becomes a generated page ``changelogs/<folder>.md`` in the
+  ``Changelogs`` section (the core first), so the site shows them as they are in the packages.
 
 Referenced from ``mkdocs.yml`` (``hooks:``).
 """
@@ -23,6 +25,7 @@ PACKAGES_DIR = ROOT / "packages"
 CORE_FOLDER = "janus-core"
 REFERENCE_SECTION = "API reference"
 PLUGINS_SECTION = "Plugin packages"
+CHANGELOGS_SECTION = "Changelogs"
 
 _generated: dict[str, str] = {}
 
@@ -85,6 +88,22 @@ def _reference_nav() -> list[dict[str, Any]]:
     return sections
 
 
+def _changelog_nav() -> list[dict[str, Any]]:
+    """Generate a page per package changelog; return their nav entries (the core first)."""
+    folders = sorted(
+        PACKAGES_DIR.glob("*/CHANGELOG.md"), key=lambda p: (p.parent.name != CORE_FOLDER, p)
+    )
+    entries = []
+    for changelog in folders:
+        info = _package_info(changelog.parent)
+        if info is None:
+            continue
+        uri = f"changelogs/{changelog.parent.name}.md"
+        _generated[uri] = changelog.read_text(encoding="utf-8")
+        entries.append({info[0]: uri})
+    return entries
+
+
 def _section(nav: list[Any], title: str) -> list[Any] | None:
     for item in nav:
         if isinstance(item, dict) and title in item and isinstance(item[title], list):
@@ -100,6 +119,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if reference is not None:
         reference[:] = [item for item in reference if not isinstance(item, dict)]
         reference.extend(_reference_nav())
+    changelogs = _section(nav, CHANGELOGS_SECTION)
+    if changelogs is not None:
+        changelogs[:] = [item for item in changelogs if not isinstance(item, dict)]
+        changelogs.extend(_changelog_nav())
     plugins = _section(nav, PLUGINS_SECTION)
     if plugins is not None:
         docs_dir = Path(config.docs_dir)
@@ -112,7 +135,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the generated reference pages."""
+    """Add the generated reference and changelog pages."""
     for uri, content in _generated.items():
         files.append(File.generated(config, uri, content=content))
     return files

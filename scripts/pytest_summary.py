@@ -1,8 +1,10 @@
 """Sum up the pytest results of every package, in pytest's own summary format.
 
-``nox -s tests`` runs pytest once per package, each in its own virtualenv, and each run writes
-a JUnit XML report to ``.nox/_reports/<package folder>.xml``. ``scripts/test`` calls this at
-the very end, so that the last lines of its output are one line per package and the total::
+``nox -s tests`` runs pytest once per package and Python version, each in its own virtualenv,
+and each run writes a JUnit XML report to ``.nox/_reports/<package folder>-py<version>.xml``
+(``nox -s signalling``: ``<core folder>-signalling-py<version>.xml``). ``scripts/test`` calls
+this at the very end, so that the last lines of its output are one line per run and the
+total::
 
     python scripts/pytest_summary.py .nox/_reports packages
 """
@@ -10,6 +12,7 @@ the very end, so that the last lines of its output are one line per package and 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
@@ -68,18 +71,20 @@ def main() -> int:
     missing = []
     print(rule("pytest results of every package", "-"))
     for folder in folders:
-        report = args.reports / f"{folder}.xml"
-        if not report.is_file():
+        run = re.compile(rf"^{re.escape(folder)}-(signalling-)?py[0-9.]+$")
+        reports = sorted(p for p in args.reports.glob("*.xml") if run.match(p.stem))
+        if not reports:
             has_tests = (args.packages / folder / "tests").is_dir()
             why = "no report: pytest did not run" if has_tests else "no tests/ folder yet"
             print(f"{folder}: {why}")
             if has_tests:
                 missing.append(folder)
             continue
-        counts, elapsed = read_report(report)
-        print(f"{folder}: {describe(counts, elapsed)}")
-        total += counts
-        seconds += elapsed
+        for report in reports:
+            counts, elapsed = read_report(report)
+            print(f"{report.stem}: {describe(counts, elapsed)}")
+            total += counts
+            seconds += elapsed
     print(rule(describe(total, seconds)))
     return 1 if missing or total["failed"] or total["errors"] else 0
 

@@ -324,6 +324,7 @@ def test_connect_checks_its_arguments() -> None:
         janus_webrtc.connect(transport=FakeTransport(), timeout=0)
 
 
+@pytest.mark.media
 async def test_webrtc_handles_start_with_the_connections_rtc_configuration() -> None:
     from aiortc import RTCConfiguration
 

@@ -84,6 +84,7 @@ def test_module_level_helpers_use_the_default_registry() -> None:
     assert isinstance(janus_webrtc.plugins.failures(), list)
 
 
+@pytest.mark.media
 def test_public_names_are_exactly_all() -> None:
     # every exported name exists (the WebRTC ones are imported on first access)
     assert all(hasattr(janus_webrtc, name) for name in janus_webrtc.__all__)

@@ -368,6 +368,7 @@ def test_ensure_ice_address_rejects_other_addresses(address: str) -> None:
         ensure_ice_address(address)
 
 
+@pytest.mark.media
 async def test_restrict_aioice_to_one_address() -> None:
     import aioice
     import aioice.ice
@@ -450,6 +451,7 @@ async def _janus_answer_to_aiortc_offer(
 
 
 @pytest.mark.janus
+@pytest.mark.media
 async def test_janus_offers_ice_candidates_on_the_ice_address_only(
     janus_server: JanusEndpoints, janus_ice_address: str | None
 ) -> None:

@@ -29,36 +29,14 @@ from aiortc import RTCConfiguration, RTCIceServer
 
 import janus_webrtc
 from janus_textroom import (
-    Announcement,
     ChatMessage,
-    ParticipantJoined,
     ParticipantKicked,
-    ParticipantLeft,
     RoomDestroyed,
     RoomExistsError,
     TextRoomEvent,
     TextRoomHandle,
 )
-
-
-def describe(event: TextRoomEvent, me: str) -> str | None:
-    """One printable line for an event of the room (None: nothing to show)."""
-    if isinstance(event, ChatMessage):
-        if event.sender == me and not event.whisper:
-            return None  # our own public messages come back too
-        prefix = "(whisper) " if event.whisper else ""
-        return f"{prefix}{event.sender}: {event.text}"
-    if isinstance(event, Announcement):
-        return f"[announcement] {event.text}"
-    if isinstance(event, ParticipantJoined):
-        return None if event.username == me else f"* {event.display or event.username} joined"
-    if isinstance(event, ParticipantLeft):
-        return None if event.username == me else f"* {event.username} left"
-    if isinstance(event, ParticipantKicked):
-        return f"* {event.username} was kicked"
-    if isinstance(event, RoomDestroyed):
-        return "* the room was destroyed"
-    return None
+from janus_textroom.cli import describe  # one line per event, as janusctl textroom chat
 
 
 def read_lines(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:

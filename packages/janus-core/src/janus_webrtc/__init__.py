@@ -18,6 +18,7 @@ import typing as _typing
 from importlib import metadata as _metadata
 
 from . import plugin_kit, plugins
+from ._extras import media_missing as _media_missing
 from .connection import Connection, ConnectionState, connect
 from .errors import (
     CertificateError,
@@ -68,7 +69,8 @@ from .reconnect import ReconnectPolicy
 from .session import Session, SessionState
 
 # The WebRTC side (aiortc, PyAV) is imported on first use, so that signalling-only users, the
-# pytest plugin and janusctl start fast and small.
+# pytest plugin and janusctl start fast and small, and work without the ``media`` extra
+# (``pip install "janus-webrtc[media]"``): without it, these names raise an error saying so.
 _LAZY = {
     "media": "",
     "MediaSink": ".webrtc",
@@ -108,10 +110,14 @@ def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if module == "":
-        value: _typing.Any = _importlib.import_module(f".{name}", __name__)
-    else:
-        value = getattr(_importlib.import_module(module, __name__), name)
+    try:
+        imported = _importlib.import_module(module or f".{name}", __name__)
+    except ModuleNotFoundError as exc:
+        error = _media_missing(exc, f"{__name__}.{name}")
+        if error is None:
+            raise
+        raise error from exc
+    value: _typing.Any = imported if module == "" else getattr(imported, name)
     globals()[name] = value
     return value
 

@@ -11,6 +11,14 @@
 They need nothing beyond aiortc and PyAV.
 """
 
+try:  # the ``media`` extra: say which one to install instead of a bare ModuleNotFoundError
+    import aiortc as _aiortc  # noqa: F401
+    import av as _av  # noqa: F401
+except ModuleNotFoundError as _exc:
+    from .._extras import media_missing as _media_missing
+
+    raise (_media_missing(_exc, "janus_webrtc.media") or _exc) from _exc
+
 from .generators import TestPatternVideoTrack, ToneAudioTrack, read_frame_number
 from .sinks import EchoLatencyProbe, FrameCounter, KindCount
 
