@@ -16,7 +16,14 @@ import pytest
 HAS_MEDIA = importlib.util.find_spec("aiortc") is not None
 """Whether the ``media`` extra is installed."""
 
-MEDIA_MODULES = ("test_webrtc.py",)
+MEDIA_MODULES = (
+    "test_webrtc.py",
+    "test_drops.py",
+    "test_races.py",
+    "test_rtp_source.py",
+    "test_secrets_in_logs.py",
+    "test_webrtc_versions.py",
+)
 """Test modules that import aiortc or PyAV at the top: every test in them needs media."""
 
 collect_ignore = [] if HAS_MEDIA else list(MEDIA_MODULES)

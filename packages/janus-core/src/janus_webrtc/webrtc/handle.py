@@ -5,14 +5,6 @@ See :mod:`janus_webrtc.webrtc` for the life cycle and the ICE configuration defa
 
 from __future__ import annotations
 
-try:  # the ``media`` extra: say which one to install instead of a bare ModuleNotFoundError
-    import aiortc as _aiortc  # noqa: F401
-    import av as _av  # noqa: F401
-except ModuleNotFoundError as _exc:
-    from ._extras import media_missing as _media_missing
-
-    raise (_media_missing(_exc, "janus_webrtc.webrtc") or _exc) from _exc
-
 import asyncio
 import logging
 import time
