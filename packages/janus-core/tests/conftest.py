@@ -23,6 +23,8 @@ MEDIA_MODULES = (
     "test_rtp_source.py",
     "test_secrets_in_logs.py",
     "test_webrtc_versions.py",
+    "test_guide.py",
+    "test_template.py",
 )
 """Test modules that import aiortc or PyAV at the top: every test in them needs media."""
 

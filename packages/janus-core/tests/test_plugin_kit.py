@@ -164,6 +164,7 @@ async def test_send_raises_the_declared_class(janus_session: janus_webrtc.Sessio
 
 
 @pytest.mark.janus
+@pytest.mark.media
 async def test_handle_factory_gives_host_only_handles(
     janus_handle_factory: HandleFactory, janus_session: janus_webrtc.Session
 ) -> None:
@@ -199,6 +200,7 @@ def test_require_insists_on_a_field() -> None:
         require(str_or_none(7), "username of a join")
 
 
+@pytest.mark.media
 def test_handle_class_settings_are_checked_when_the_class_is_defined() -> None:
     with pytest.raises(ValueError, match="is not a plugin id"):
 
