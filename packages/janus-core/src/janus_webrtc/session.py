@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from . import protocol
 from .errors import ProtocolError, SessionLostError, SessionNotFoundError, StateError
-from .events import EventCallback, EventStream
+from .events import EventCallback, EventStream, EventWaiter
 from .handle import Handle
 from .messages import Event, EventsLost, SessionLost, SessionTimeout
 
@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 H = TypeVar("H", bound=Handle)
+E = TypeVar("E", bound=Event)
 
 
 class SessionState(enum.Enum):
@@ -251,6 +252,23 @@ class Session:
     def on(self, callback: EventCallback, *types: type[Event]) -> Callable[[], None]:
         """Call ``callback(event)`` for each later session event (of ``types``, if given)."""
         return self._events.on(callback, *types)
+
+    def wait_for(
+        self,
+        *types: type[E],
+        predicate: Callable[[E], bool] | None = None,
+        timeout: float | None = None,
+    ) -> EventWaiter[E]:
+        """Wait for the first later session event of ``types`` (and matching ``predicate``).
+
+        It listens from the moment it is called, so create it before what causes the event.
+
+        Raises:
+            JanusTimeoutError: (when awaited) no such event in time.
+            StateError: (when awaited) the session closed first.
+        """
+        limit = self._connection.timeout if timeout is None else timeout
+        return self._events.wait_for(types or (Event,), predicate, limit)  # type: ignore[arg-type]
 
     async def __aenter__(self) -> Session:
         return self
