@@ -532,6 +532,13 @@ def bench(session: nox.Session) -> None:
         session.run("python", str(script), *session.posargs, env=passthrough_env())
 
 
+@nox.session(default=False)
+def soak(session: nox.Session) -> None:
+    """Keep 500 WebSocket and 200 HTTP sessions for 10 minutes (bench/soak.py; not default)."""
+    install_packages(session, PACKAGES)
+    session.run("python", str(ROOT / "bench" / "soak.py"), *session.posargs, env=passthrough_env())
+
+
 @nox.session
 def demo(session: nox.Session) -> None:
     """Start a private Janus and run demo/run_demo.py (and every demo/demo_*.py) against it."""
