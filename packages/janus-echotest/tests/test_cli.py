@@ -26,9 +26,11 @@ async def janusctl(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.janus
-async def test_echotest_prints_live_figures_then_totals(janus_url: str, ice_address: str) -> None:
+async def test_echotest_prints_live_figures_then_totals(
+    janus_url: str, janus_media_ice: str
+) -> None:
     status, out, err = await janusctl(
-        "echotest", "--url", janus_url, "--seconds", "2", "--json", "--ice-address", ice_address
+        "echotest", "--url", janus_url, "--seconds", "2", "--json", "--ice-address", janus_media_ice
     )
     assert status == 0, err
     totals = json.loads(out)
@@ -42,10 +44,10 @@ async def test_echotest_prints_live_figures_then_totals(janus_url: str, ice_addr
 
 
 @pytest.mark.janus
-async def test_echotest_text_mode_prints_a_table(janus_url: str, ice_address: str) -> None:
+async def test_echotest_text_mode_prints_a_table(janus_url: str, janus_media_ice: str) -> None:
     status, out, err = await janusctl(
         "--ice-address",
-        ice_address,
+        janus_media_ice,
         "echotest",
         "--url",
         janus_url,
@@ -75,7 +77,7 @@ async def test_echotest_usage_errors_are_one_line(args: tuple[str, ...], wanted:
 
 @pytest.mark.janus
 async def test_the_demo_echoes_over_both_transports(
-    janus_server: JanusEndpoints, ice_address: str, capsys: pytest.CaptureFixture[str]
+    janus_server: JanusEndpoints, janus_media_ice: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await run(janus_server, seconds=1)
     out = capsys.readouterr().out

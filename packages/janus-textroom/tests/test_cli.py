@@ -64,7 +64,7 @@ class Terminal:
 
 
 async def test_chat_in_a_terminal(
-    make_chat: ChatFactory, room_id: int, janus_url: str, ice_address: str
+    make_chat: ChatFactory, room_id: int, janus_url: str, janus_media_ice: str
 ) -> None:
     bob = await make_chat()
     await bob.create_room(room_id, history=5)
@@ -73,7 +73,7 @@ async def test_chat_in_a_terminal(
     heard = bob.subscribe(ChatMessage, ParticipantJoined, ParticipantLeft, room=room_id)
     terminal = await Terminal.start(
         "textroom", "chat", str(room_id), "--user", "alice", "--url", janus_url,
-        "--ice-address", ice_address,
+        "--ice-address", janus_media_ice,
     )  # fmt: skip
     try:
         await terminal.expect(f"* joined room {room_id} as alice; here: bob")
@@ -106,11 +106,11 @@ async def test_chat_in_a_terminal(
 
 
 async def test_chat_json_lines_from_a_pipe_and_create(
-    make_chat: ChatFactory, room_id: int, janus_url: str, ice_address: str
+    make_chat: ChatFactory, room_id: int, janus_url: str, janus_media_ice: str
 ) -> None:
     process = await asyncio.create_subprocess_exec(
         str(JANUSCTL), "--json", "textroom", "chat", str(room_id), "--user", "carol",
-        "--create", "--url", janus_url, "--ice-address", ice_address,
+        "--create", "--url", janus_url, "--ice-address", janus_media_ice,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import janus_webrtc
 from conftest import start_publisher
 from janus_videoroom import VideoRoomPublisher
+from janus_webrtc.testing import HandleFactory
 
 JANUSCTL = Path(sys.executable).parent / "janusctl"
 pytestmark = pytest.mark.janus
@@ -32,15 +32,15 @@ async def janusctl(*args: str) -> tuple[int, str, str]:
 
 
 async def test_record_a_publisher_then_publish_the_file(
-    janus_session: janus_webrtc.Session,
+    janus_handle_factory: HandleFactory,
     admin: VideoRoomPublisher,
     room: int,
     janus_url: str,
-    ice_address: str,
+    janus_media_ice: str,
     tmp_path: Path,
 ) -> None:
-    publisher, joined = await start_publisher(janus_session, room, display="api")
-    common = ("--url", janus_url, "--ice-address", ice_address)
+    publisher, joined = await start_publisher(janus_handle_factory, room, display="api")
+    common = ("--url", janus_url, "--ice-address", janus_media_ice)
     status, out, err = await janusctl(
         "videoroom", "record", str(room), "--out", str(tmp_path), "--seconds", "3", "--json",
         *common,
@@ -83,11 +83,11 @@ async def test_record_a_publisher_then_publish_the_file(
 
 
 async def test_record_with_no_publisher_says_so(
-    room: int, janus_url: str, ice_address: str, tmp_path: Path
+    room: int, janus_url: str, janus_media_ice: str, tmp_path: Path
 ) -> None:
     status, out, err = await janusctl(
         "videoroom", "record", str(room), "--out", str(tmp_path), "--seconds", "1",
-        "--url", janus_url, "--ice-address", ice_address,
+        "--url", janus_url, "--ice-address", janus_media_ice,
     )  # fmt: skip
     assert (status, out) == (0, "no publisher: nothing recorded\n"), err
 
