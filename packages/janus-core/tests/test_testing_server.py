@@ -17,6 +17,8 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -360,6 +362,27 @@ def test_ensure_ice_address_sets_up_janus0() -> None:
     assert "LOOPBACK" not in link["flags"]
     assert "UP" in link["flags"]
     assert any(info.get("local") == "127.0.0.2" for info in link["addr_info"])
+
+
+def test_ensure_ice_address_from_several_processes_at_once() -> None:
+    # `./scripts/test` runs test sessions side by side, and each sets up the ICE address at its
+    # start: creating the interface must not fail for the process that loses the race
+    _needs_root_and_ip()
+    interface, address = "janus-race", "127.0.0.211"
+    subprocess.run(["ip", "link", "del", interface], capture_output=True, check=False)
+    try:
+        for _ in range(5):
+            subprocess.run(["ip", "link", "del", interface], capture_output=True, check=False)
+            # every racer starts Python first, then calls at the same moment
+            script = (
+                "import sys, time; from janus_webrtc.testing import ensure_ice_address; "
+                f"time.sleep(max(0, {time.time() + 2.0} - time.time())); "
+                f"sys.exit(ensure_ice_address({address!r}, interface={interface!r}) != {address!r})"
+            )
+            racers = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(6)]
+            assert [racer.wait() for racer in racers] == [0] * 6
+    finally:
+        subprocess.run(["ip", "link", "del", interface], capture_output=True, check=False)
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.1", "::1", "not-an-ip"])

@@ -145,17 +145,39 @@ def _use_existing(ip: str, address: str, link: dict[str, Any]) -> str | None:
 
 
 def _create(ip: str, address: str, interface: str) -> None:
-    try:
-        _run_ip(ip, "link", "show", interface)
-    except _IpCommandError:
-        try:
-            _run_ip(ip, "link", "add", interface, "type", "dummy")
-        except _IpCommandError:
-            # Kernels without the dummy module: an empty bridge works the same way.
-            _run_ip(ip, "link", "add", interface, "type", "bridge")
+    if not _link_exists(ip, interface):
+        _add_link(ip, interface)
     _run_ip(ip, "addr", "replace", f"{address}/32", "dev", interface)
     _run_ip(ip, "link", "set", interface, "up")
     _log.info("ICE address %s set up on interface %s", address, interface)
+
+
+def _add_link(ip: str, interface: str) -> None:
+    """Add a dummy interface, or an empty bridge on kernels without the dummy module.
+
+    Another process (a test session running beside this one) may add it at the same moment;
+    finding it there afterwards is success too.
+    """
+    failure: _IpCommandError | None = None
+    for kind in ("dummy", "bridge"):
+        try:
+            _run_ip(ip, "link", "add", interface, "type", kind)
+        except _IpCommandError as exc:
+            if _link_exists(ip, interface):
+                return
+            failure = exc
+        else:
+            return
+    assert failure is not None
+    raise failure
+
+
+def _link_exists(ip: str, interface: str) -> bool:
+    try:
+        _run_ip(ip, "link", "show", interface)
+    except _IpCommandError:
+        return False
+    return True
 
 
 class AioiceRestriction:
