@@ -107,6 +107,46 @@ async def test_a_request_without_answer_times_out_and_is_forgotten() -> None:
     await conn.close()
 
 
+class HoldingTransport(FakeTransport):
+    """Answers like the fake, over a transport that holds requests back until told (as HTTP
+    does while a reset long-poll may still swallow answers)."""
+
+    send_waits_for_reply = True
+
+    def __init__(self) -> None:
+        super().__init__(janus)
+        self.ready = asyncio.Event()
+        self.ready.set()
+
+    async def wait_ready(self, session_id: int | None, timeout: float) -> None:
+        async with asyncio.timeout(timeout):
+            await self.ready.wait()
+
+
+async def test_a_held_request_goes_out_once_ready_within_its_own_timeout() -> None:
+    transport = HoldingTransport()
+    conn, handle = await open_handle(transport)
+    transport.ready.clear()
+    sending = asyncio.create_task(handle.send({"n": 1}, timeout=5))
+    await asyncio.sleep(0.05)
+    assert not sending.done() and transport.sent[-1]["janus"] == "attach"  # not out yet
+    transport.ready.set()
+    assert (await sending).data == {"echo": {"n": 1}}
+    await conn.close()
+
+
+async def test_a_request_held_past_its_timeout_says_why() -> None:
+    transport = HoldingTransport()
+    conn, handle = await open_handle(transport)
+    transport.ready.clear()
+    with pytest.raises(JanusTimeoutError, match="held back") as info:
+        await handle.send({"n": 1}, timeout=0.1)
+    assert isinstance(info.value, TimeoutError)
+    assert transport.sent[-1]["janus"] == "attach"  # it never went out
+    assert conn.pending_requests == 0
+    await conn.close()
+
+
 async def test_create_that_never_answers_cannot_hang() -> None:
     transport = FakeTransport(None)
     conn = await janus_webrtc.connect(transport=transport, timeout=0.05)

@@ -175,6 +175,41 @@ async def test_requests_wait_while_a_dead_poll_may_be_parked() -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
+async def test_requests_are_held_until_the_probe_answers_however_long_it_takes() -> None:
+    # After a reset the probe can take long to come back (a loaded machine, many sessions
+    # probing at once). A request let go before it came back could have its answer taken by
+    # the dead poll: it waits for the probe, not for a fixed couple of seconds.
+    release = asyncio.Event()
+
+    script = _Script([RESET])
+    poller = script.poller()
+    scripted = script._poll
+    calls = 0
+
+    async def poll(sent: asyncio.Event) -> PollOutcome:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the poll parked after the reset: the probe comes back late
+            sent.set()
+            await release.wait()
+            return PollOutcome(200, [_probe_detached(1)])
+        return await scripted(sent)  # the reset, then the end of the script
+
+    poller._poll = poll
+    task = asyncio.create_task(poller.run())
+    async with asyncio.timeout(10):
+        while not poller.recovering:  # noqa: ASYNC110 - a plain flag of the poller
+            await asyncio.sleep(0)
+        waiting = asyncio.create_task(poller.wait_recovered())
+        done, _ = await asyncio.wait([waiting], timeout=2.5)  # longer than the old 2 s hold
+        assert not done, "a request was let go while the reset poll could still take its answer"
+        release.set()
+        await waiting
+    assert not poller.recovering
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 # -- against the real Janus, through a resetting proxy -----------------------------------------
 
 

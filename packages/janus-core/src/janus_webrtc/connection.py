@@ -396,8 +396,9 @@ class Connection:
         if self._state is not ConnectionState.OPEN and not _reconnecting:
             await self._wait_open(kind, limit)
         transport = self._transport
+        loop = asyncio.get_running_loop()
         if transport.send_waits_for_reply:
-            await transport.wait_ready(session_id)
+            limit = await self._hold_until_ready(transport, kind, session_id, limit, loop)
         transaction = self._ids.next()
         if more_fields:
             fields = {**fields, **more_fields} if fields else more_fields
@@ -406,7 +407,6 @@ class Connection:
             message.update(self._credentials)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("-> %s", protocol.redact(message))
-        loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         deadline = loop.time() + limit
         self._pending[transaction] = _Pending(future, kind, wait_event, deadline, limit, session_id)
@@ -445,6 +445,29 @@ class Connection:
                     await session._lose(f"Janus no longer knows the session ({error.reason})")
             raise error
         return reply
+
+    @staticmethod
+    async def _hold_until_ready(
+        transport: Transport,
+        kind: str,
+        session_id: int | None,
+        limit: float,
+        loop: asyncio.AbstractEventLoop,
+    ) -> float:
+        """Wait until the transport can take a request of the session; return the time left.
+
+        Raises:
+            JanusTimeoutError: The transport was not ready within the request's timeout.
+        """
+        started = loop.time()
+        try:
+            await transport.wait_ready(session_id, limit)
+        except TimeoutError:
+            raise JanusTimeoutError(
+                f"no reply to {kind!r} within {limit} s: held back all that time, because the "
+                "session's reset HTTP long-poll could still have swallowed its answer"
+            ) from None
+        return limit - (loop.time() - started)
 
     def _watch_late_reply(
         self, transaction: str, kind: str, session_id: int | None, loop: asyncio.AbstractEventLoop

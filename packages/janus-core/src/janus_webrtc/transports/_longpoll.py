@@ -9,8 +9,8 @@ two polls parked, Janus completes the older with the event and the newer at once
 ``keepalive``; a keepalive long before Janus's 30 s poll timeout means a dead poll took an
 event. An event known or likely to be lost is reported to the connection, which fails the
 requests waiting for events of that session with :class:`~janus_webrtc.OutcomeUnknownError`.
-Requests of the session are held back while the dead poll may still be parked (bounded), so
-that their answers cannot fall into it.
+Requests of the session are held back while the dead poll may still be parked (each for at
+most its own timeout), so that their answers cannot fall into it.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ EARLY_KEEPALIVE = 25.0
 """A poll answered by a bare keepalive sooner than this (Janus waits 30 s) means a dead poll
 took an event."""
 
-RECOVERY_LIMIT = 2.0
-"""Seconds at most that requests of a session are held back after its poll was reset."""
+SEND_LIMIT = 2.0
+"""Seconds at most a new poll may take to go out after a reset before its probe is put off to
+the next poll."""
 
 _BACKOFF = (0.0, 0.05, 0.2, 0.5, 1.0, 2.0)
 """Waits before re-polling after consecutive failures."""
@@ -132,16 +133,12 @@ class SessionPoller:
         return not self._recovered.is_set()
 
     async def wait_recovered(self) -> None:
-        """Wait (at most :data:`RECOVERY_LIMIT` s) until no dead poll can swallow an answer."""
-        if self._recovered.is_set():
-            return
-        try:
-            async with asyncio.timeout(RECOVERY_LIMIT):
-                await self._recovered.wait()
-        except TimeoutError:
-            # No sign of the reset poll yet: let requests go; should it still take an event,
-            # the early keepalive tells.
-            self._recovered.set()
+        """Wait until no dead poll can swallow an answer (the caller bounds the wait).
+
+        The poller knows once the probe came through or was swallowed, or the probes failed;
+        it is released at once when stopped.
+        """
+        await self._recovered.wait()
 
     async def run(self) -> None:
         """Poll until cancelled, the session is gone, or the server is unreachable."""
@@ -273,7 +270,7 @@ class SessionPoller:
 
     async def _probe_when_sent(self, sent: asyncio.Event) -> None:
         try:
-            async with asyncio.timeout(RECOVERY_LIMIT):
+            async with asyncio.timeout(SEND_LIMIT):
                 await sent.wait()
         except TimeoutError:
             self._probe_needed = True

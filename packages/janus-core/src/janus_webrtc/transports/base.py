@@ -59,11 +59,20 @@ class Transport(ABC):
             TransportError: The message could not be sent.
         """
 
-    async def wait_ready(self, session_id: int | None) -> None:  # noqa: B027 - optional hook
+    async def wait_ready(  # noqa: B027 - optional hook
+        self, session_id: int | None, timeout: float
+    ) -> None:
         """Wait until a request for this session can go out without losing its answer.
 
         Called before a request is registered, when :attr:`send_waits_for_reply` is set (HTTP
         holds requests while a reset long-poll may still swallow events). Default: at once.
+
+        Args:
+            session_id: The session the request is for, if any.
+            timeout: Seconds to wait at most (the request's own timeout).
+
+        Raises:
+            TimeoutError: The transport was not ready within ``timeout``.
         """
 
     def session_opened(self, session_id: int, *, claimed: bool = False) -> None:  # noqa: B027

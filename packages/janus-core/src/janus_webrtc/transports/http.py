@@ -246,15 +246,16 @@ class HttpTransport(Transport):
             except Exception:
                 logger.exception("failed to handle the reply to %r", kind)
 
-    async def wait_ready(self, session_id: int | None) -> None:
+    async def wait_ready(self, session_id: int | None, timeout: float) -> None:
         """Hold a request of a session whose reset long-poll may still be parked on Janus.
 
         An event answering the request would be written into the dead poll and lost; this
-        waits (at most a couple of seconds) until it is gone.
+        waits until it is gone, for at most the request's timeout.
         """
         entry = self._pollers.get(session_id) if session_id is not None else None
         if entry is not None and entry[0].recovering:
-            await entry[0].wait_recovered()
+            async with asyncio.timeout(timeout):
+                await entry[0].wait_recovered()
 
     async def _post(self, url: str, data: str, kind: str) -> tuple[int, bytes]:
         """POST once; again once on a fresh connection if a kept-alive one was found dead.
