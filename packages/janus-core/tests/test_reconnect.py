@@ -210,3 +210,36 @@ async def test_a_session_the_server_forgot_is_closed_after_reconnecting() -> Non
     assert kept.closed, "a session the server no longer knows must be closed, not kept as a zombie"
     assert conn.reconnections == 2
     await conn.close()
+
+
+async def test_a_drop_while_claiming_opens_another_transport_and_loses_no_session() -> None:
+    """A reset can hit the new transport too, before its claims are answered (CI, 3.11)."""
+    known: set[int] = set()
+    transports: list[FakeTransport] = []
+    answer = _fake_janus(known)
+
+    def drop_at_the_first_claim(request: dict[str, Any]) -> dict[str, Any] | None:
+        if request["janus"] == "claim":
+            dropping = transports[1]
+            asyncio.get_running_loop().call_soon(dropping.drop, TransportClosedError("cut again"))
+            return None
+        return answer(request)
+
+    def factory() -> FakeTransport:
+        responder = drop_at_the_first_claim if len(transports) == 1 else answer
+        transports.append(FakeTransport(responder))
+        return transports[-1]
+
+    conn = janus_webrtc.Connection(factory(), reconnect=factory, timeout=2)
+    await conn.open()
+    kept = await conn.create_session()
+    lost: list[janus_webrtc.SessionLost] = []
+    kept.on(lost.append, janus_webrtc.SessionLost)
+    transports[0].drop(TransportClosedError("cut"))
+    await kept.keepalive(timeout=5)  # waits for the connection to be open again
+    assert conn.state is ConnectionState.OPEN
+    assert not kept.closed and not lost, "the session was dropped instead of claimed again"
+    assert len(transports) == 3, "a third transport should have been opened"
+    assert transports[1].requests("claim") and transports[2].requests("claim")
+    assert transports[2].opened_sessions == [77]
+    await conn.close()

@@ -20,6 +20,7 @@ from .errors import (
     SessionNotFoundError,
     StateError,
     TransportClosedError,
+    TransportError,
 )
 from .events import EventCallback, EventStream, EventWaiter
 from .messages import ConnectionState, ConnectionStatusChanged, Event, ServerInfo
@@ -176,6 +177,8 @@ class Connection:
         self._reconnected = asyncio.Event()
         self.reconnections = 0
         """How many times the transport was replaced after a drop."""
+        self._claiming = False
+        self._claim_dropped = False
 
     def __repr__(self) -> str:
         return (
@@ -679,6 +682,12 @@ class Connection:
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport went away: fail pending requests, then reconnect or close."""
+        if self._state is ConnectionState.RECONNECTING and self._claiming:
+            # The new transport dropped while the sessions were being claimed on it: the
+            # reconnection opens another one (see _reconnect), the sessions are not lost.
+            self._claim_dropped = True
+            self._fail_pending(TransportClosedError(f"dropped while claiming: {exc}"))
+            return
         if self._state is not ConnectionState.OPEN:
             return
         reason = exc if exc is not None else TransportClosedError("the transport closed")
@@ -700,9 +709,33 @@ class Connection:
         self._spawn(self._reconnect(reason))
 
     async def _reconnect(self, reason: Exception) -> None:
-        """Open a new transport and claim every open session on it, or give up and close."""
-        assert self._transport_factory is not None
+        """Open a new transport and claim every open session on it, or give up and close.
+
+        When the new transport drops too before every session is claimed, another one is
+        opened and the sessions are claimed on that one: a drop never costs a session
+        Janus still has.
+        """
         await self._transport.close()
+        while self._state is ConnectionState.RECONNECTING:
+            transport = await self._open_replacement(reason)
+            if transport is None:  # gave up, or closed by the user meanwhile
+                return
+            self._transport = transport
+            self._last_contact = asyncio.get_running_loop().time()
+            self.reconnections += 1
+            if await self._claim_all():
+                break
+            logger.warning("the connection to Janus dropped again while claiming: reconnecting")
+            await transport.close()
+        if self._state is ConnectionState.RECONNECTING:
+            self._set_state(ConnectionState.OPEN)
+            self._reconnected.set()
+            self._restart_keepalives()
+            logger.info("reconnected to Janus; %d session(s) claimed", len(self._sessions))
+
+    async def _open_replacement(self, reason: Exception) -> Transport | None:
+        """Open a new transport, retrying by the policy; ``None`` when it gave up or closed."""
+        assert self._transport_factory is not None
         policy = self.reconnect_policy
         loop = asyncio.get_running_loop()
         started = loop.time()
@@ -735,26 +768,29 @@ class Connection:
                         lost=f"Janus stayed unreachable for {waited:.1f} s after the "
                         f"connection dropped ({reason}); gave up after {attempts} tries",
                     )
-                    return
+                    return None
                 logger.info("reconnect failed (%s); next try in %.2f s", exc, delay)
                 await asyncio.sleep(delay)
                 continue
-            self._transport = transport
-            break
-        else:  # closed by the user meanwhile
-            return
-        self._last_contact = loop.time()
-        self.reconnections += 1
-        await asyncio.gather(*(self._claim(s) for s in list(self._sessions.values())))
-        if self._state is ConnectionState.RECONNECTING:
-            self._set_state(ConnectionState.OPEN)
-            self._reconnected.set()
-            self._restart_keepalives()
-            logger.info("reconnected to Janus; %d session(s) claimed", len(self._sessions))
+            return transport
+        return None
+
+    async def _claim_all(self) -> bool:
+        """Claim every open session on the new transport; ``False`` if it dropped meanwhile."""
+        self._claiming, self._claim_dropped = True, False
+        try:
+            await asyncio.gather(*(self._claim(s) for s in list(self._sessions.values())))
+        finally:
+            self._claiming = False
+        return not self._claim_dropped
 
     async def _claim(self, session: Session) -> None:
         try:
             await self._request("claim", session_id=session.id, _reconnecting=True)
+        except TransportError:
+            # Not the session's fault: the new transport went too; claimed on the next one.
+            self._claim_dropped = True
+            return
         except JanusError as exc:
             logger.warning(
                 "session %d could not be claimed after reconnecting: %s", session.id, exc
