@@ -38,6 +38,7 @@ from janus_webrtc.testing import (
     ensure_ice_address,
     restrict_aioice_to,
 )
+from janus_webrtc.testing.ice import DEFAULT_ICE_ADDRESS
 from janus_webrtc.testing.plugin import endpoints_from_env
 from janus_webrtc.testing.server import find_janus_binary
 
@@ -368,7 +369,10 @@ def test_ensure_ice_address_from_several_processes_at_once() -> None:
     # `./scripts/test` runs test sessions side by side, and each sets up the ICE address at its
     # start: creating the interface must not fail for the process that loses the race
     _needs_root_and_ip()
-    interface, address = "janus-race", "127.0.0.211"
+    # Not 127.0.0.2xx: Janus matches ice_enforce_list by prefix, so the Janus of a test
+    # session running beside this one (enforcing 127.0.0.2) would offer that address too
+    interface, address = "janus-race", "127.0.0.99"
+    assert not address.startswith(DEFAULT_ICE_ADDRESS)
     subprocess.run(["ip", "link", "del", interface], capture_output=True, check=False)
     try:
         for _ in range(5):

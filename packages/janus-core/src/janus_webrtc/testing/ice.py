@@ -8,6 +8,11 @@ That interface is not flagged LOOPBACK, so Janus gathers on it when told to
 (``ice_enforce_list``), while the kernel still delivers 127/8 traffic locally
 and never routes it off the host. On the Python side,
 :func:`restrict_aioice_to` makes aioice gather on that one address only.
+
+Janus matches ``ice_enforce_list`` entries as prefixes (``src/ice.c``,
+``janus_ice_is_enforced``): enforcing ``127.0.0.2`` also takes ``127.0.0.20`` to
+``127.0.0.29`` and ``127.0.0.200`` to ``127.0.0.255`` wherever an interface carries them.
+Keep other test addresses out of those ranges.
 """
 
 from __future__ import annotations
