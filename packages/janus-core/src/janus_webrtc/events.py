@@ -45,6 +45,18 @@ class EventQueue(Generic[E]):
         owner: A description of the owner, for log messages.
     """
 
+    __slots__ = (
+        "_closed",
+        "_items",
+        "_maxsize",
+        "_overflowing",
+        "_owner",
+        "_read",
+        "_types",
+        "_waiter",
+        "dropped",
+    )
+
     def __init__(self, maxsize: int, types: tuple[type[E], ...] = (), owner: str = "") -> None:
         self._items: deque[E] = deque()
         self._maxsize = maxsize
@@ -144,6 +156,8 @@ class EventWaiter(Generic[E]):
         await up
     """
 
+    __slots__ = ("_future", "_predicate", "_stream", "_timeout", "_types")
+
     def __init__(
         self,
         stream: EventStream,
@@ -171,7 +185,7 @@ class EventWaiter(Generic[E]):
 
     def cancel(self) -> None:
         """Stop waiting."""
-        self._stream._waiters.discard(self)
+        self._stream._forget_waiter(self)
         self._future.cancel()
 
     async def _wait(self) -> E:
@@ -184,7 +198,7 @@ class EventWaiter(Generic[E]):
                 f"no {names} event from {self._stream.owner} within {self._timeout} s"
             ) from None
         finally:
-            self._stream._waiters.discard(self)
+            self._stream._forget_waiter(self)
 
     def __await__(self) -> Generator[Any, None, E]:
         return self._wait().__await__()
@@ -193,20 +207,48 @@ class EventWaiter(Generic[E]):
 class EventStream:
     """Fans events out to a backlog, subscriptions, callbacks and waiters.
 
+    A session or handle has one each, and most never see an event beyond a few: the backlog
+    and the collections of consumers are made when first needed (a few hundred bytes each).
+
     Args:
         maxsize: Capacity of the backlog and of each subscription.
         owner: A description of the owner, for log and error messages.
     """
 
+    __slots__ = (
+        "_backlog",
+        "_callbacks",
+        "_closed",
+        "_maxsize",
+        "_subscriptions",
+        "_tasks",
+        "_waiters",
+        "owner",
+    )
+
     def __init__(self, maxsize: int, owner: str) -> None:
         self.owner = owner
         self._maxsize = maxsize
-        self.backlog: EventQueue[Event] = EventQueue(maxsize, owner=owner)
-        self._subscriptions: set[EventQueue[Any]] = set()
-        self._callbacks: list[tuple[tuple[type[Event], ...], EventCallback]] = []
-        self._waiters: set[EventWaiter[Any]] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._backlog: EventQueue[Event] | None = None
+        self._subscriptions: set[EventQueue[Any]] | None = None
+        self._callbacks: list[tuple[tuple[type[Event], ...], EventCallback]] | None = None
+        self._waiters: set[EventWaiter[Any]] | None = None
+        self._tasks: set[asyncio.Task[None]] | None = None
         self._closed = False
+
+    @property
+    def backlog(self) -> EventQueue[Event]:
+        """The queue of every event, read by ``events()`` (made on first use)."""
+        backlog = self._backlog
+        if backlog is None:
+            backlog = self._backlog = EventQueue(self._maxsize, owner=self.owner)
+            if self._closed:
+                backlog.close()
+        return backlog
+
+    def _forget_waiter(self, waiter: EventWaiter[Any]) -> None:
+        if self._waiters is not None:
+            self._waiters.discard(waiter)
 
     @property
     def closed(self) -> bool:
@@ -218,14 +260,17 @@ class EventStream:
         if self._closed:
             return
         self.backlog.put(event)
-        for queue in self._subscriptions:
-            queue.put(event)
-        if self._waiters:
-            for waiter in [w for w in self._waiters if w._offer(event)]:
-                self._waiters.discard(waiter)
-        for types, callback in self._callbacks:
-            if not types or isinstance(event, types):
-                self._call(callback, event)
+        if self._subscriptions:
+            for queue in self._subscriptions:
+                queue.put(event)
+        waiters = self._waiters
+        if waiters:
+            for waiter in [w for w in waiters if w._offer(event)]:
+                waiters.discard(waiter)
+        if self._callbacks:
+            for types, callback in self._callbacks:
+                if not types or isinstance(event, types):
+                    self._call(callback, event)
 
     def _call(self, callback: EventCallback, event: Event) -> None:
         try:
@@ -235,11 +280,14 @@ class EventStream:
             return
         if inspect.isawaitable(result):
             task = asyncio.ensure_future(result)
+            if self._tasks is None:
+                self._tasks = set()
             self._tasks.add(task)
             task.add_done_callback(self._callback_done)
 
     def _callback_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
+        if self._tasks is not None:
+            self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("event callback of %s failed", self.owner, exc_info=task.exception())
 
@@ -252,12 +300,15 @@ class EventStream:
         if self._closed:
             queue.close()
         else:
+            if self._subscriptions is None:
+                self._subscriptions = set()
             self._subscriptions.add(queue)
         return queue
 
     def unsubscribe(self, queue: EventQueue[Any]) -> None:
         """Stop delivering to a queue made by :meth:`subscribe` and end its iteration."""
-        self._subscriptions.discard(queue)
+        if self._subscriptions is not None:
+            self._subscriptions.discard(queue)
         queue.close()
 
     def on(self, callback: EventCallback, *types: type[Event]) -> Callable[[], None]:
@@ -267,11 +318,14 @@ class EventStream:
             A function that removes the callback.
         """
         entry = (types, callback)
-        self._callbacks.append(entry)
+        if self._callbacks is None:
+            self._callbacks = []
+        callbacks = self._callbacks
+        callbacks.append(entry)
 
         def remove() -> None:
-            if entry in self._callbacks:
-                self._callbacks.remove(entry)
+            if entry in callbacks:
+                callbacks.remove(entry)
 
         return remove
 
@@ -286,6 +340,8 @@ class EventStream:
         if self._closed:
             waiter._fail(StateError(f"cannot wait for events: {self.owner} is closed"))
         else:
+            if self._waiters is None:
+                self._waiters = set()
             self._waiters.add(waiter)
         return waiter
 
@@ -294,14 +350,18 @@ class EventStream:
         if self._closed:
             return
         self._closed = True
-        self.backlog.close()
-        for queue in self._subscriptions:
-            queue.close()
-        self._subscriptions.clear()
-        for waiter in self._waiters:
-            waiter._fail(StateError(f"cannot wait for events: {self.owner} is {reason}"))
-        self._waiters.clear()
-        self._callbacks.clear()
+        if self._backlog is not None:
+            self._backlog.close()
+        if self._subscriptions:
+            for queue in self._subscriptions:
+                queue.close()
+            self._subscriptions.clear()
+        if self._waiters:
+            for waiter in self._waiters:
+                waiter._fail(StateError(f"cannot wait for events: {self.owner} is {reason}"))
+            self._waiters.clear()
+        if self._callbacks:
+            self._callbacks.clear()
 
     async def aclose(self) -> None:
         """Close and wait for running async callbacks to finish."""

@@ -42,13 +42,26 @@ class Session:
             handle = await session.attach("echotest")
     """
 
+    __slots__ = (
+        "__weakref__",
+        "_connection",
+        "_destroying",
+        "_events",
+        "_gone_handles",
+        "_handles",
+        "_id",
+        "_lost_reason",
+        "_state",
+    )
+
     def __init__(self, connection: Connection, session_id: int) -> None:
         self._connection = connection
         self._id = session_id
         self._state = SessionState.OPEN
         self._handles: dict[int, Handle] = {}
-        self._gone_handles = protocol.RecentIds()
-        """Handles detached lately: a late event for one is expected, not hostile."""
+        self._gone_handles: protocol.RecentIds | None = None
+        """Handles detached lately: a late event for one is expected, not hostile (made at
+        the first detach)."""
         self._events = EventStream(connection.event_queue_size, owner=f"session {session_id}")
         self._destroying = False
         self._lost_reason: str | None = None
@@ -214,6 +227,8 @@ class Session:
 
     def _forget_handle(self, handle_id: int) -> None:
         if self._handles.pop(handle_id, None) is not None:
+            if self._gone_handles is None:
+                self._gone_handles = protocol.RecentIds()
             self._gone_handles.add(handle_id)
 
     def _message_received(self, message: dict[str, Any]) -> None:
@@ -222,7 +237,7 @@ class Session:
         if sender is not None:
             handle = self._handles.get(sender)
             if handle is None:
-                if sender in self._gone_handles:
+                if self._gone_handles is not None and sender in self._gone_handles:
                     logger.debug(
                         "session %d: event for detached handle %d dropped", self._id, sender
                     )
