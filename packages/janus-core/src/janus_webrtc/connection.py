@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import ssl as _ssl
@@ -413,22 +414,20 @@ class Connection:
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         deadline = loop.time() + limit
         self._pending[transaction] = _Pending(future, kind, wait_event, deadline, limit, session_id)
+        # One timer per connection expires overdue requests (see _sweep): much cheaper
+        # than a timer or a timeout scope per request.
+        if deadline < self._sweep_at:
+            self._schedule_sweep(loop, deadline)
         try:
             if transport.send_waits_for_reply:
                 # HTTP: the POST lasts until the reply. It runs on its own, so that a reply
-                # coming after the caller gave up still arrives (and is undone, see _late).
+                # coming after the caller gave up still arrives (and is undone, see _late);
+                # a failed POST fails the future.
                 sending = loop.create_task(transport.send(message))
-                sending.add_done_callback(_retrieve)
-                async with asyncio.timeout(limit):
-                    await asyncio.shield(sending)
-                    reply = await future
+                sending.add_done_callback(functools.partial(_sent, future))
             else:
-                # One timer per connection expires overdue requests (see _sweep): much
-                # cheaper than a timer or a timeout scope per request.
-                if deadline < self._sweep_at:
-                    self._schedule_sweep(loop, deadline)
                 await transport.send(message)
-                reply = await future
+            reply = await future
         except TimeoutError:
             self._watch_late_reply(transaction, kind, session_id, loop)
             raise JanusTimeoutError(f"no reply to {kind!r} within {limit} s") from None
@@ -805,10 +804,15 @@ def _check_keepalive_interval(value: float | None) -> None:
         raise ValueError("keepalive_interval must be positive or None")
 
 
-def _retrieve(task: asyncio.Task[None]) -> None:
-    """Mark a background send's outcome as seen (its caller reads the reply, not the task)."""
-    if not task.cancelled():
-        task.exception()
+def _sent(future: asyncio.Future[dict[str, Any]], task: asyncio.Task[None]) -> None:
+    """A background send (HTTP) ended: pass its failure, if any, to the request's future."""
+    if task.cancelled():
+        if not future.done():
+            future.cancel()
+        return
+    exc = task.exception()
+    if exc is not None and not future.done():
+        future.set_exception(exc)
 
 
 class _Opener(Generic[T]):
