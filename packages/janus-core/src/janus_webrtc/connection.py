@@ -808,7 +808,7 @@ def _sent(future: asyncio.Future[dict[str, Any]], task: asyncio.Task[None]) -> N
     """A background send (HTTP) ended: pass its failure, if any, to the request's future."""
     if task.cancelled():
         if not future.done():
-            future.cancel()
+            future.set_exception(TransportClosedError("the HTTP request was cancelled"))
         return
     exc = task.exception()
     if exc is not None and not future.done():
