@@ -475,6 +475,7 @@ def connect(
         ConnectError: (when awaited) the Admin API cannot be reached.
         ValueError: The URL scheme is not ws, wss, http, https, unix or unix+dgram.
     """
+
     def factory() -> Transport:
         return admin_transport_for_url(url, open_timeout=timeout, ssl=ssl)
 

@@ -6,7 +6,15 @@ import asyncio
 import logging
 import math
 import ssl as _ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Mapping,
+    Sequence,
+)
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -26,8 +34,9 @@ from .events import EventCallback, EventStream, EventWaiter
 from .messages import ConnectionState, ConnectionStatusChanged, Event, ServerInfo
 from .plugins import PluginRegistry, default_registry
 from .reconnect import ReconnectPolicy
+from .servers import ServerList
 from .session import Session, _data_id
-from .transports import Transport, transport_for_url
+from .transports import Transport, check_url, transport_for_url
 
 if TYPE_CHECKING:
     from aiortc import RTCConfiguration
@@ -122,6 +131,9 @@ class Connection:
             (``None``: a lost transport closes the connection).
         reconnect_policy: How often and for how long to try (default
             :class:`ReconnectPolicy()`: 30 s).
+        servers: The servers ``transport`` and ``reconnect`` reach, tried in turn at
+            :meth:`open` and after a drop (see :func:`connect`): ``transport`` is then
+            ``servers.next_transport()`` and ``reconnect`` ``servers.next_transport``.
         rtc_configuration: The aiortc ``RTCConfiguration`` (ICE servers) that WebRTC handles
             on this connection start with. ``None`` keeps aiortc's default, which asks a
             public STUN server (Google's); pass ``RTCConfiguration(iceServers=[])`` to keep
@@ -134,6 +146,7 @@ class Connection:
         *,
         reconnect: Callable[[], Transport] | None = None,
         reconnect_policy: ReconnectPolicy | None = None,
+        servers: ServerList | None = None,
         rtc_configuration: RTCConfiguration | None = None,
         api_secret: str | None = None,
         token: str | None = None,
@@ -173,6 +186,7 @@ class Connection:
         self._last_contact = 0.0
         self.rtc_configuration = rtc_configuration
         self._transport_factory = reconnect
+        self._servers = servers
         self.reconnect_policy = reconnect_policy or ReconnectPolicy()
         self._reconnected = asyncio.Event()
         self.reconnections = 0
@@ -201,6 +215,19 @@ class Connection:
     def transport(self) -> Transport:
         """The transport in use."""
         return self._transport
+
+    @property
+    def url(self) -> str | None:
+        """The URL of the server in use: with a server list, the one reached last.
+
+        ``None`` for a connection made from a ``transport`` with no URL.
+        """
+        return self._servers.current if self._servers is not None else None
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        """The URLs of the servers this connection may use, in the order they are tried."""
+        return self._servers.urls if self._servers is not None else ()
 
     @property
     def sessions(self) -> tuple[Session, ...]:
@@ -238,10 +265,39 @@ class Connection:
         """
         if self._state is not ConnectionState.NEW:
             raise StateError(f"cannot open: connection is {self._state.value}")
-        await self._transport.open(self)
+        if self._servers is None:
+            await self._transport.open(self)
+        else:
+            await self._open_a_server(self._servers)
         self._last_contact = asyncio.get_running_loop().time()
         self._set_state(ConnectionState.OPEN)
         self._restart_keepalives()
+
+    async def _open_a_server(self, servers: ServerList) -> None:
+        """Open the transport to the first server of the list that answers.
+
+        Raises:
+            ConnectError: None of them answered (the message lists each one's failure).
+        """
+        failures: list[str] = []
+        while True:  # the transport given is the first of the round (servers.next_transport)
+            try:
+                await self._transport.open(self)
+            except ConnectError as exc:
+                await self._transport.close()
+                failures.append(str(exc))
+                if servers.round_over:
+                    if len(failures) == 1:
+                        raise
+                    raise ConnectError(
+                        f"cannot connect to any of {len(failures)} servers: " + "; ".join(failures)
+                    ) from exc
+                self._transport = servers.next_transport()
+                continue
+            url = servers.chosen()
+            if failures:
+                logger.warning("connected to %s; before it: %s", url, "; ".join(failures))
+            return
 
     def _restart_keepalives(self) -> None:
         if self._keepalive_task is not None:
@@ -728,7 +784,9 @@ class Connection:
             logger.warning("the connection to Janus dropped again while claiming: reconnecting")
             await transport.close()
         if self._state is ConnectionState.RECONNECTING:
-            self._set_state(ConnectionState.OPEN)
+            self._set_state(
+                ConnectionState.OPEN, f"reconnected to {self.url}" if self.url else None
+            )
             self._reconnected.set()
             self._restart_keepalives()
             logger.info("reconnected to Janus; %d session(s) claimed", len(self._sessions))
@@ -742,6 +800,9 @@ class Connection:
         deadline = math.inf if policy.give_up_after is None else started + policy.give_up_after
         delays = policy.delays()
         attempts = 0
+        servers = self._servers
+        if servers is not None:
+            servers.start_round()
         while self._state is ConnectionState.RECONNECTING:
             attempts += 1
             transport = self._transport_factory()
@@ -753,7 +814,10 @@ class Connection:
                 raise
             except (ConnectError, TimeoutError) as exc:
                 await transport.close()
-                delay = next(delays)
+                # With a server list the next server is tried at once; a wait after each round.
+                delay = next(delays) if servers is None or servers.round_over else 0.0
+                if servers is not None and servers.round_over:
+                    servers.start_round()
                 out_of_tries = policy.max_attempts is not None and attempts >= policy.max_attempts
                 if out_of_tries or loop.time() + delay >= deadline:
                     waited = loop.time() - started
@@ -772,6 +836,8 @@ class Connection:
                 logger.info("reconnect failed (%s); next try in %.2f s", exc, delay)
                 await asyncio.sleep(delay)
                 continue
+            if servers is not None:
+                servers.chosen()
             return transport
         return None
 
@@ -795,7 +861,10 @@ class Connection:
             logger.warning(
                 "session %d could not be claimed after reconnecting: %s", session.id, exc
             )
-            await session._lose(f"Janus could not give the session back after a drop ({exc})")
+            where = f" ({self.url})" if len(self.servers) > 1 else ""
+            await session._lose(
+                f"Janus{where} could not give the session back after a drop ({exc})"
+            )
             return
         self._transport.session_opened(session.id, claimed=True)
 
@@ -850,7 +919,7 @@ class _Opener(Generic[T]):
 
 
 def connect(
-    url: str | None = None,
+    url: str | Sequence[str] | None = None,
     *,
     transport: Transport | None = None,
     api_secret: str | None = None,
@@ -870,7 +939,10 @@ def connect(
 
     Args:
         url: ``ws://``/``wss://`` for WebSocket, ``http://``/``https://`` (the ``/janus`` base
-            path) for HTTP long-poll.
+            path) for HTTP long-poll, ``unix:///path`` (``unix+dgram:///path`` for
+            SOCK_DGRAM) for Janus's Unix sockets; or a list of such URLs, servers tried in
+            turn at connect and after a drop (:attr:`Connection.url` says which one is in
+            use; sessions the server reached cannot give back are reported lost).
         transport: A ready transport instead of ``url`` (for custom or fake transports).
         api_secret: Janus's ``api_secret``, if the server requires one.
         token: An auth token, if the server requires one.
@@ -894,7 +966,8 @@ def connect(
 
     Raises:
         ConnectError: (when awaited) the server cannot be reached.
-        ValueError: Neither or both of ``url`` and ``transport``, or an unknown scheme.
+        ValueError: Neither or both of ``url`` and ``transport``, an unknown scheme, an empty
+            list or a server listed twice.
     """
     if (url is None) == (transport is None):
         raise ValueError("give exactly one of url and transport")
@@ -908,12 +981,11 @@ def connect(
             factor=policy.factor,
             jitter=policy.jitter,
         )
-    factory: Callable[[], Transport] | None = None
+    servers: ServerList | None = None
     if transport is None:
         assert url is not None
-        address = url
 
-        def factory() -> Transport:
+        def make(address: str) -> Transport:
             return transport_for_url(
                 address,
                 api_secret=api_secret,
@@ -924,10 +996,17 @@ def connect(
                 max_connections=max_connections,
             )
 
-        transport = factory()
+        urls = [url] if isinstance(url, str) else list(url)
+        servers = ServerList(urls, make)
+        for address in urls:
+            check_url(address)  # a bad URL anywhere in the list: ValueError now
+        transport = servers.next_transport()
     connection = Connection(
         transport,
-        reconnect=factory if reconnect is not False else None,
+        reconnect=servers.next_transport
+        if servers is not None and reconnect is not False
+        else None,
+        servers=servers,
         reconnect_policy=policy,
         rtc_configuration=rtc_configuration,
         api_secret=api_secret,

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from .base import MessageSink, Transport
 from .http import HttpTransport
-from .unix import UnixSocketTransport
+from .unix import UnixSocketTransport, unix_socket_address
 from .websocket import WebSocketTransport
 
 __all__ = [
@@ -17,11 +17,27 @@ __all__ = [
     "UnixSocketTransport",
     "WebSocketTransport",
     "admin_transport_for_url",
+    "check_url",
     "transport_for_url",
 ]
 
 SCHEMES = ("ws", "wss", "http", "https", "unix", "unix+dgram")
 """The URL schemes :func:`transport_for_url` knows."""
+
+
+def check_url(url: str) -> None:
+    """Check that a URL names a transport, without making one.
+
+    Raises:
+        ValueError: Its scheme is none of :data:`SCHEMES`, or a ``unix://`` URL is malformed.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in SCHEMES:
+        raise ValueError(
+            f"unsupported URL scheme {scheme!r} in {url!r}: use one of {', '.join(SCHEMES)}"
+        )
+    if scheme.startswith("unix"):
+        unix_socket_address(url)
 
 
 def transport_for_url(
@@ -107,6 +123,5 @@ def _transport(
             max_message_size=max_message_size,
             max_connections=max_connections,
         )
-    raise ValueError(
-        f"unsupported URL scheme {scheme!r} in {url!r}: use one of {', '.join(SCHEMES)}"
-    )
+    check_url(url)
+    raise AssertionError(f"no transport for the scheme {scheme!r}")  # pragma: no cover

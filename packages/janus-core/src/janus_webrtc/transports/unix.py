@@ -178,7 +178,9 @@ class UnixSocketTransport(Transport):
                     return
         except Exception as exc:
             logger.exception("the Unix-socket reader for %s failed", self.url)
-            self._lost(TransportClosedError(f"the Unix-socket reader for {self.url} failed: {exc!r}"))
+            self._lost(
+                TransportClosedError(f"the Unix-socket reader for {self.url} failed: {exc!r}")
+            )
 
     def _read_one(self) -> bool:
         """Read one message and deliver it; False when none waits or the socket ended."""
