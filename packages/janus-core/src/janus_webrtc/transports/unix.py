@@ -23,6 +23,7 @@ import asyncio
 import errno
 import logging
 import os
+import select
 import shutil
 import socket
 import tempfile
@@ -194,7 +195,8 @@ class UnixSocketTransport(Transport):
         except OSError as exc:
             self._lost(TransportClosedError(f"the Unix socket to {self.url} failed: {exc}"))
             return False
-        if size == 0 and not self.datagram:
+        if size == 0 and not self.datagram and _hung_up(sock):
+            # (an empty record reads the same as the end: the peer's hang-up tells them apart)
             self._lost(TransportClosedError(f"Janus closed the Unix socket {self.url}"))
             return False
         if size > self._max_size:
@@ -287,6 +289,13 @@ class UnixSocketTransport(Transport):
         if self._own_dir is not None:
             shutil.rmtree(self._own_dir, ignore_errors=True)
             self._own_dir = None
+
+
+def _hung_up(sock: socket.socket) -> bool:
+    """Whether the peer of a SEQPACKET socket closed its end."""
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLRDHUP | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 def _wake(future: asyncio.Future[None]) -> None:
