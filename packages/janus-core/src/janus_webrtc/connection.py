@@ -498,7 +498,7 @@ class Connection:
         if reply.get("janus") == "error":
             error = protocol.error_of(reply, request=kind)
             assert error is not None
-            if isinstance(error, SessionNotFoundError) and kind != "destroy":
+            if isinstance(error, SessionNotFoundError) and kind not in ("destroy", "claim"):
                 session = self._sessions.get(session_id) if session_id is not None else None
                 if session is not None and not session._destroying:
                     await session._lose(f"Janus no longer knows the session ({error.reason})")
@@ -861,7 +861,7 @@ class Connection:
             logger.warning(
                 "session %d could not be claimed after reconnecting: %s", session.id, exc
             )
-            where = f" ({self.url})" if len(self.servers) > 1 else ""
+            where = f" at {self.url}" if self.url is not None else ""
             await session._lose(
                 f"Janus{where} could not give the session back after a drop ({exc})"
             )

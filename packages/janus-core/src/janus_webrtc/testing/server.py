@@ -90,6 +90,10 @@ _PLUGIN_RANGE_SIZE = 56
 # failed transport; these words in such a line mean it lost a port race.
 _FATAL = "[FATAL]"
 _BIND_FAILURE_WORDS = ("port", "vhost", "Address already in use")
+# Janus 1.1.2's pfunix starts its thread before it marks itself initialized: when the thread
+# looks first, it ends at once and unlinks its sockets (a race, lost now and then under load).
+_PFUNIX_RACE = "Unix Sockets thread ended"
+_PFUNIX_ATTEMPTS = 10
 
 
 _INFO_LEVEL = 4
@@ -296,6 +300,7 @@ class JanusServer:
         self._unix_sockets = unix_sockets
         self._unix_datagram = unix_datagram
         self._pfunix_installed = True
+        self._pfunix_raced = False
         self._api_secret = api_secret
         self._token_auth = token_auth
         self._ice_address = ice_address
@@ -453,7 +458,9 @@ class JanusServer:
 
     def _start_with_retries(self, binary: str, modules_dir: Path | None) -> JanusEndpoints:
         failure = ""
-        for attempt in range(1, _START_ATTEMPTS + 1):
+        attempt = races = 0
+        while attempt < _START_ATTEMPTS:
+            attempt += 1
             config = self._make_config(modules_dir)
             config_path = write_config(config)
             for path in (config.unix_path, config.admin_unix_path):
@@ -465,6 +472,12 @@ class JanusServer:
                 self._endpoints = self._make_endpoints(config)
                 _RUNNING.add(self)
                 return self._endpoints
+            if self._lost_pfunix_race() and races < _PFUNIX_ATTEMPTS:
+                races += 1
+                attempt -= 1  # not a port race: does not count against those
+                _log.info("Janus's pfunix thread ended at start-up (race %d), restarting", races)
+                self._kill_current()
+                continue
             if not self._lost_port_race():
                 break
             _log.info("Janus lost a port race (attempt %d), retrying on new ports", attempt)
@@ -573,12 +586,31 @@ class JanusServer:
             logged = self._debug_level < _INFO_LEVEL or all(m in log for m in listening)
             sockets = [p for p in (config.unix_path, config.admin_unix_path) if p is not None]
             bound = all(p.is_socket() for p in sockets)
+            if sockets and not bound and self._pfunix_ended(log, info_url):
+                self._pfunix_raced = True
+                return "Janus's Unix-socket (pfunix) thread ended during start-up"
             if logged and bound and _http_answers(info_url) and _tcp_accepts(config.ws_port):
                 _log.debug("Janus ready in %.3f s", time.monotonic() - started)
                 return ""
             if time.monotonic() - started > self._start_timeout:
                 return f"Janus did not answer within {self._start_timeout:g} s"
             time.sleep(_POLL_INTERVAL)
+
+    def _pfunix_ended(self, log: str, info_url: str) -> bool:
+        """Whether pfunix started, bound its sockets, and its thread unlinked them again.
+
+        Its "thread ended" line is logged at level 4 and above; below, ``info`` listing the
+        transport (listed once its start-up, which binds the sockets, is over) tells.
+        """
+        if _PFUNIX_RACE in log:
+            return True
+        if self._debug_level >= _INFO_LEVEL:
+            return False
+        return "janus.transport.pfunix" in _info_field(info_url, "transports")
+
+    def _lost_pfunix_race(self) -> bool:
+        raced, self._pfunix_raced = self._pfunix_raced, False
+        return raced
 
     def _lost_port_race(self) -> bool:
         fatal = [line for line in _read(self.log_path).splitlines() if _FATAL in line]
@@ -666,6 +698,17 @@ def server_plugins(endpoints: JanusEndpoints, *, timeout: float = 5.0) -> frozen
         return None
     plugins = message.get("plugins") if isinstance(message, dict) else None
     return frozenset(plugins) if isinstance(plugins, dict) else None
+
+
+def _info_field(url: str, name: str) -> Mapping[str, object]:
+    """One object of Janus's ``info`` answer at ``url``; empty if it does not answer."""
+    try:
+        with _NO_PROXY.open(url, timeout=1.0) as response:
+            message = json.loads(response.read())
+    except (OSError, ValueError):
+        return {}
+    value = message.get(name) if isinstance(message, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _http_answers(url: str) -> bool:
