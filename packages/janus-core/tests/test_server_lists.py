@@ -103,7 +103,10 @@ async def test_a_killed_server_moves_the_connection_to_the_next_one_that_answers
         assert f"Janus at {urls[2]} could not give the session back" in lost.reason
         assert await handle_lost == lost
         assert (await reopened).reason == f"reconnected to {urls[2]}"
-        assert conn.url == urls[2] and conn.reconnections == 1
+        # Over a Unix socket the killed server's socket file may still take one connection
+        # while the process dies: that transport drops during its claim, and the next one
+        # is opened (so more than one reconnection is counted).
+        assert conn.url == urls[2] and conn.reconnections >= 1
         with pytest.raises(SessionLostError):
             await handle.send({"audio": True})
         fresh = await conn.create_session()

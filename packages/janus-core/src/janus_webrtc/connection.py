@@ -192,7 +192,8 @@ class Connection:
         self.reconnections = 0
         """How many times the transport was replaced after a drop."""
         self._claiming = False
-        self._claim_dropped = False
+        self._claim_dropped: Exception | None = None
+        """Why the transport failed while the sessions were being claimed on it."""
 
     def __repr__(self) -> str:
         return (
@@ -741,7 +742,7 @@ class Connection:
         if self._state is ConnectionState.RECONNECTING and self._claiming:
             # The new transport dropped while the sessions were being claimed on it: the
             # reconnection opens another one (see _reconnect), the sessions are not lost.
-            self._claim_dropped = True
+            self._claim_dropped = exc or TransportClosedError("the transport closed")
             self._fail_pending(TransportClosedError(f"dropped while claiming: {exc}"))
             return
         if self._state is not ConnectionState.OPEN:
@@ -781,7 +782,10 @@ class Connection:
             self.reconnections += 1
             if await self._claim_all():
                 break
-            logger.warning("the connection to Janus dropped again while claiming: reconnecting")
+            logger.warning(
+                "the connection to Janus dropped again while claiming (%s): reconnecting",
+                self._claim_dropped,
+            )
             await transport.close()
         if self._state is ConnectionState.RECONNECTING:
             self._set_state(
@@ -843,19 +847,19 @@ class Connection:
 
     async def _claim_all(self) -> bool:
         """Claim every open session on the new transport; ``False`` if it dropped meanwhile."""
-        self._claiming, self._claim_dropped = True, False
+        self._claiming, self._claim_dropped = True, None
         try:
             await asyncio.gather(*(self._claim(s) for s in list(self._sessions.values())))
         finally:
             self._claiming = False
-        return not self._claim_dropped
+        return self._claim_dropped is None
 
     async def _claim(self, session: Session) -> None:
         try:
             await self._request("claim", session_id=session.id, _reconnecting=True)
-        except TransportError:
+        except TransportError as exc:
             # Not the session's fault: the new transport went too; claimed on the next one.
-            self._claim_dropped = True
+            self._claim_dropped = self._claim_dropped or exc
             return
         except JanusError as exc:
             logger.warning(

@@ -284,18 +284,20 @@ class UnixFaultProxy:
             self._spawn(self._serve(client))
 
     async def _serve(self, client: socket.socket) -> None:
-        loop = asyncio.get_running_loop()
         client.setblocking(False)
-        if self._refusing:
-            client.close()
-            return
         upstream = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         upstream.setblocking(False)
-        try:
-            await loop.sock_connect(upstream, self.target_path)
-        except OSError:
-            upstream.close()
+        try:  # both sockets are closed however this ends, cancelled by close() included
+            if not self._refusing:
+                await self._forward(client, upstream)
+        finally:
             client.close()
+            upstream.close()
+
+    async def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
+        try:
+            await asyncio.get_running_loop().sock_connect(upstream, self.target_path)
+        except OSError:
             return
         link = (client, upstream)
         self._links.add(link)
@@ -310,8 +312,6 @@ class UnixFaultProxy:
                 task.cancel()
             await asyncio.gather(*pipes, return_exceptions=True)
             self._close(link)
-            client.close()
-            upstream.close()
 
     async def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         loop = asyncio.get_running_loop()
