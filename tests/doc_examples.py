@@ -42,6 +42,8 @@ URLS = {
     "http://127.0.0.1:8088/janus": "http_url",
     "ws://127.0.0.1:7188": "admin_ws_url",
     "http://127.0.0.1:7088/admin": "admin_http_url",
+    "unix:///run/janus/janus.sock": "unix_url",
+    "unix:///run/janus/admin.sock": "admin_unix_url",
 }
 """The URLs the pages use, and the JanusEndpoints attribute each stands for."""
 

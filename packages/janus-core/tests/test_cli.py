@@ -160,7 +160,7 @@ async def test_janus_errors_are_one_line_status_1_and_never_echo_secrets(
     ("args", "wanted"),
     [
         (("info", "127.0.0.1:8188"), "janusctl info: '127.0.0.1:8188' has no scheme: give ws://"),
-        (("status", "127.0.0.1:7088/admin"), "has no scheme: give ws://HOST:7188 or http://"),
+        (("status", "127.0.0.1:7088/admin"), "has no scheme: give ws://HOST:7188, http://"),
         (("info", "ftp://127.0.0.1:8188"), "unsupported scheme 'ftp'"),
         (("info",), "janusctl info: the following arguments are required: url"),
         (("--bogus", "plugins"), "janusctl: unrecognized arguments: --bogus"),

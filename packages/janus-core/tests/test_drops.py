@@ -16,7 +16,6 @@ import random
 import secrets
 from collections.abc import AsyncIterator
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 import pytest
 from aiortc import RTCConfiguration
@@ -34,7 +33,7 @@ from janus_webrtc import (
     WebRTCHandle,
 )
 from janus_webrtc.media import FrameCounter, ToneAudioTrack
-from janus_webrtc.testing import FaultProxy, JanusEndpoints
+from janus_webrtc.testing import FaultProxy, JanusEndpoints, UnixFaultProxy, fault_proxy_for
 
 pytestmark = pytest.mark.janus
 
@@ -138,16 +137,14 @@ async def _join(channel: DataChannel, room: int) -> None:
 @pytest.fixture
 async def proxied(
     janus_server: JanusEndpoints, janus_transport: str
-) -> AsyncIterator[tuple[FaultProxy, str]]:
+) -> AsyncIterator[tuple[FaultProxy | UnixFaultProxy, str]]:
     url = janus_server.url(janus_transport)
-    port = urlsplit(url).port
-    assert port is not None
-    async with FaultProxy(port) as proxy:
+    async with fault_proxy_for(url) as proxy:
         yield proxy, proxy.url_for(url)
 
 
 async def test_fifty_resets_lose_no_session_request_media_or_chat(
-    proxied: tuple[FaultProxy, str], janus_transport: str, janus_media_ice: str
+    proxied: tuple[FaultProxy | UnixFaultProxy, str], janus_transport: str, janus_media_ice: str
 ) -> None:
     proxy, url = proxied
     rng = random.Random(9)
@@ -199,7 +196,7 @@ async def test_fifty_resets_lose_no_session_request_media_or_chat(
         assert all(not s.closed for s in [*sessions, media_session])
         replies = await asyncio.gather(*(h.send({"audio": True}, timeout=5) for h in handles))
         assert all(r.data.get("result") == "ok" for r in replies)
-        if janus_transport == "ws":
+        if janus_transport in ("ws", "unix"):
             assert conn.reconnections >= 1
             assert ConnectionState.RECONNECTING in {e.state for e in states}
         # media and chat went on, on the same peer connections

@@ -1,14 +1,15 @@
-"""Hostile input through the whole inbound path of both transports (issue 9).
+"""Hostile input through the whole inbound path of every transport (issue 9).
 
-A fake Janus, a WebSocket server (websockets) or an HTTP server (aiohttp.web) on 127.0.0.1,
+A fake Janus, a WebSocket server (websockets), an HTTP server (aiohttp.web) on 127.0.0.1 or a
+Unix-socket server (SOCK_SEQPACKET and SOCK_DGRAM, in a temporary folder),
 answers ``create``/``attach``/``message``/``claim`` like Janus and sends what hypothesis makes:
 malformed, deeply nested, truncated and non-object JSON, routing ids of the wrong type,
 unknown kinds, replies to no request, events for unknown sessions and handles. Each frame is
 followed by a marker event; once the marker reaches the handle, the frame was handled. Then a
 well-formed request must be answered on the same, still open, connection.
 
-Over WebSocket every frame is one WebSocket message; over HTTP each is the body of one
-long-poll answer. A real Janus cannot send any of this, hence the fakes.
+Over WebSocket every frame is one WebSocket message, over a Unix socket one record or
+datagram; over HTTP each is the body of one long-poll answer. A real Janus cannot send any of this, hence the fakes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import asyncio
 import gc
 import json
 import logging
+import os
+import socket
+import tempfile
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -30,7 +34,13 @@ from hypothesis import strategies as st
 from websockets.asyncio.server import ServerConnection, serve
 
 import janus_webrtc
-from janus_webrtc import ConnectionState, MessageTooLargeError, PluginEvent, ProtocolError
+from janus_webrtc import (
+    ConnectionState,
+    MessageTooLargeError,
+    PluginEvent,
+    ProtocolError,
+    RequestTooLargeError,
+)
 from janus_webrtc.testing.fake import FakeTransport
 
 SESSION_ID = 7001
@@ -168,6 +178,97 @@ class FakeHttpJanus:
             yield f"http://127.0.0.1:{port}/janus"
         finally:
             await runner.cleanup()
+
+
+class FakeUnixJanus:
+    """A pfunix Janus on a socket file (SEQPACKET or DGRAM) that also sends what is pushed."""
+
+    def __init__(self, *, datagram: bool = False) -> None:
+        self.frames = FRAMES
+        self.datagram = datagram
+        self.peers: list[socket.socket] = []
+        self.connections = 0
+        self.last_reply = "{}"
+        self.client: str | None = None
+        """DGRAM: the path the client sends from."""
+        self._listener: socket.socket | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _open_listener(self, path: str) -> socket.socket:
+        sock = socket.socket(
+            socket.AF_UNIX, socket.SOCK_DGRAM if self.datagram else socket.SOCK_SEQPACKET
+        )
+        # Room for the deeply nested frames (300 kB) in one message.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+        sock.setblocking(False)
+        sock.bind(path)
+        if not self.datagram:
+            sock.listen()
+        return sock
+
+    async def _serve_seqpacket(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            peer, _ = await loop.sock_accept(listener)
+            peer.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+            self.connections += 1
+            self.peers.append(peer)
+            self._tasks.add(loop.create_task(self._answer(peer)))
+
+    async def _answer(self, peer: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while raw := await loop.sock_recv(peer, 65536):
+                self.last_reply = json.dumps(answer(json.loads(raw)))
+                await loop.sock_sendall(peer, self.last_reply.encode())
+        except OSError:
+            pass
+        finally:
+            self.peers.remove(peer)
+            peer.close()
+
+    async def _serve_dgram(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            raw, self.client = await loop.sock_recvfrom(listener, 65536)
+            self.last_reply = json.dumps(answer(json.loads(raw)))
+            await loop.sock_sendto(listener, self.last_reply.encode(), self.client)
+
+    async def push(self, frame: str) -> None:
+        data = (self.last_reply if frame == REPLAY else frame).encode()
+        loop = asyncio.get_running_loop()
+        if self.datagram:
+            assert self._listener is not None and self.client is not None
+            await loop.sock_sendto(self._listener, data, self.client)
+        else:
+            await loop.sock_sendall(self.peers[-1], data)
+
+    def hang_up(self) -> None:
+        """Close the server's end of every SEQPACKET connection."""
+        for peer in self.peers:
+            peer.shutdown(socket.SHUT_RDWR)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[str]:
+        folder = tempfile.mkdtemp(prefix="fake-janus-")
+        path = os.path.join(folder, "janus.sock")
+        self._listener = self._open_listener(path)
+        serve_ = self._serve_dgram if self.datagram else self._serve_seqpacket
+        server = asyncio.get_running_loop().create_task(serve_(self._listener))
+        try:
+            yield f"{'unix+dgram' if self.datagram else 'unix'}://{path}"
+        finally:
+            for task in (server, *self._tasks):
+                task.cancel()
+            await asyncio.gather(server, *self._tasks, return_exceptions=True)
+            for peer in list(self.peers):
+                peer.close()
+            self._listener.close()
+            os.unlink(path)
+            os.rmdir(folder)
+
+
+FakeJanus = FakeWebSocketJanus | FakeHttpJanus | FakeUnixJanus
 
 
 # -- what hypothesis sends ---------------------------------------------------------------------
@@ -316,7 +417,7 @@ def library_warnings() -> Iterator[Warnings]:
 class Run:
     """One fake server and one connection, through which every example goes."""
 
-    def __init__(self, server: FakeWebSocketJanus | FakeHttpJanus, url: str) -> None:
+    def __init__(self, server: FakeJanus, url: str) -> None:
         self.server = server
         self.url = url
         self.markers = 0
@@ -356,6 +457,9 @@ class Run:
     def check_alive(self) -> None:
         assert self.conn.state is ConnectionState.OPEN
         transport: Any = self.conn.transport
+        if self.url.startswith("unix"):  # the reader is the loop's callback on the socket
+            assert transport._sock is not None, "the Unix-socket reader stopped"
+            return
         tasks = (
             [transport._reader]
             if self.url.startswith("ws")
@@ -364,7 +468,7 @@ class Run:
         assert tasks and not any(task.done() for task in tasks), "a reader or poller died"
 
 
-async def hostile_input(server: FakeWebSocketJanus | FakeHttpJanus) -> None:
+async def hostile_input(server: FakeJanus) -> None:
     """Send hypothesis's frames through one connection, then replay them to watch memory."""
     loop = asyncio.get_running_loop()
     async with server.running() as url:
@@ -411,6 +515,11 @@ async def test_hostile_long_poll_answers_over_http() -> None:
     await hostile_input(FakeHttpJanus())
 
 
+@pytest.mark.parametrize("datagram", [False, True], ids=["seqpacket", "dgram"])
+async def test_hostile_messages_over_a_unix_socket(datagram: bool) -> None:
+    await hostile_input(FakeUnixJanus(datagram=datagram))
+
+
 # -- max_message_size --------------------------------------------------------------------------
 
 LIMIT = 64 * 1024
@@ -439,6 +548,48 @@ async def test_a_message_too_large_over_websocket_fails_the_request_and_reconnec
             reply = await handle.send({"request": "echo", "n": 1})  # claimed: the handle lives
             assert reply.data == {"echo": 1}
             assert conn.pending_requests == 0
+
+
+async def test_a_message_too_large_over_a_unix_socket_fails_the_request_and_reconnects() -> None:
+    server = FakeUnixJanus()
+    async with server.running() as url:
+        conn = await janus_webrtc.connect(
+            url, max_message_size=LIMIT, keepalive_interval=None, timeout=5
+        )
+        async with conn:
+            session = await conn.create_session()
+            handle = await session.attach(PLUGIN)
+            reconnected = conn.wait_for(
+                janus_webrtc.ConnectionStatusChanged,
+                predicate=lambda e: e.state is ConnectionState.OPEN,
+                timeout=10,
+            )
+            with pytest.raises(MessageTooLargeError, match="max_message_size"):
+                await handle.send({"request": "big", "size": 2 * LIMIT})
+            await reconnected
+            assert server.connections == 2
+            assert conn.reconnections == 1
+            reply = await handle.send({"request": "echo", "n": 1})  # claimed: the handle lives
+            assert reply.data == {"echo": 1}
+            assert conn.pending_requests == 0
+
+
+@pytest.mark.parametrize("datagram", [False, True], ids=["seqpacket", "dgram"])
+async def test_a_request_longer_than_janus_reads_over_a_unix_socket_is_refused(
+    datagram: bool,
+) -> None:
+    server = FakeUnixJanus(datagram=datagram)
+    async with (
+        server.running() as url,
+        janus_webrtc.connect(url, keepalive_interval=None, timeout=5) as conn,
+    ):
+        session = await conn.create_session()
+        handle = await session.attach(PLUGIN)
+        with pytest.raises(RequestTooLargeError, match="8191 bytes"):
+            await handle.send({"request": "echo", "n": 1, "padding": "x" * 8192})
+        assert conn.state is ConnectionState.OPEN and conn.pending_requests == 0
+        reply = await handle.send({"request": "echo", "n": 2, "padding": "x" * 7900})
+        assert reply.data == {"echo": 2}
 
 
 async def test_a_message_too_large_over_http_fails_the_request() -> None:

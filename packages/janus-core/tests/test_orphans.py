@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 import pytest
 
 import janus_webrtc
 from janus_webrtc import JanusTimeoutError, admin
-from janus_webrtc.testing import FaultProxy, JanusEndpoints
+from janus_webrtc.testing import JanusEndpoints, fault_proxy_for
 
 pytestmark = pytest.mark.janus
 
@@ -32,11 +31,9 @@ async def test_creates_and_attaches_that_timed_out_leave_nothing_on_janus(
 ) -> None:
     server = janus_server_factory()
     url = server.url(janus_transport)
-    port = urlsplit(url).port
-    assert port is not None
     async with (
         admin.connect(server.admin_ws_url, admin_secret=server.admin_secret) as api,
-        FaultProxy(port) as proxy,
+        fault_proxy_for(url) as proxy,
         janus_webrtc.connect(proxy.url_for(url), timeout=5) as conn,
     ):
         kept = await conn.create_session()

@@ -1,94 +1,32 @@
 """A dropped transport recovers: a new one is opened and the sessions are claimed on it.
 
-The drop is real: the client talks to the real Janus through a TCP proxy on loopback that the
-test cuts, over both transports.
+The drop is real: the client talks to the real Janus through a fault proxy (TCP on loopback,
+or Unix SEQPACKET) that the test cuts, over every transport.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 import janus_webrtc
 from janus_webrtc import ConnectionState, PluginEvent, StateError, TransportClosedError
+from janus_webrtc.testing import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.fake import FakeTransport
 
 
-class CuttableProxy:
-    """Forwards TCP connections to a target port; ``cut()`` drops every live connection."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.port = 0
-        self.accepted = 0
-        self._writers: set[asyncio.StreamWriter] = set()
-        self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.accepted += 1
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.close()
-            return
-        self._writers.update((writer, up_writer))
-        pipes = [
-            asyncio.create_task(self._pipe(reader, up_writer)),
-            asyncio.create_task(self._pipe(up_reader, writer)),
-        ]
-        self._tasks.update(pipes)
-        await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
-        for task in pipes:
-            task.cancel()
-        for w in (writer, up_writer):
-            w.close()
-            self._writers.discard(w)
-
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(OSError, asyncio.CancelledError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-
-    def cut(self) -> None:
-        for writer in list(self._writers):
-            writer.transport.abort()
-        self._writers.clear()
-
-    async def close(self) -> None:
-        self.cut()
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-
 @pytest.fixture
-async def proxy(janus_url: str) -> AsyncIterator[tuple[CuttableProxy, str]]:
-    parts = urlsplit(janus_url)
-    assert parts.port is not None
-    proxy = CuttableProxy(parts.port)
-    await proxy.start()
-    yield proxy, urlunsplit(parts._replace(netloc=f"127.0.0.1:{proxy.port}"))
-    await proxy.close()
+async def proxy(janus_url: str) -> AsyncIterator[tuple[FaultProxy | UnixFaultProxy, str]]:
+    async with fault_proxy_for(janus_url) as cuttable:
+        yield cuttable, cuttable.url_for(janus_url)
 
 
 @pytest.mark.janus
 async def test_sessions_and_handles_survive_a_dropped_transport(
-    proxy: tuple[CuttableProxy, str], janus_transport: str
+    proxy: tuple[FaultProxy | UnixFaultProxy, str], janus_transport: str
 ) -> None:
     cuttable, url = proxy
     async with janus_webrtc.connect(url, timeout=5) as conn:
@@ -96,9 +34,9 @@ async def test_sessions_and_handles_survive_a_dropped_transport(
         handle = await session.attach("videoroom")
         room = (await handle.send({"request": "create", "notify_joining": True})).data["room"]
         await handle.send({"request": "join", "room": room, "ptype": "publisher"})
-        cuttable.cut()
-        if janus_transport == "ws":
-            # a request in flight when the WebSocket drops fails (it may or may not have reached
+        cuttable.reset()
+        if janus_transport in ("ws", "unix"):
+            # a request in flight when the WebSocket (or Unix socket) drops fails (it may or may not have reached
             # Janus, so it is not repeated); a new WebSocket is opened and the session claimed
             await _eventually(
                 lambda: conn.reconnections >= 1 and conn.state is ConnectionState.OPEN
@@ -120,13 +58,13 @@ async def test_sessions_and_handles_survive_a_dropped_transport(
 
 @pytest.mark.janus
 async def test_without_reconnect_a_drop_closes_everything(
-    proxy: tuple[CuttableProxy, str], janus_transport: str
+    proxy: tuple[FaultProxy | UnixFaultProxy, str], janus_transport: str
 ) -> None:
     cuttable, url = proxy
     async with janus_webrtc.connect(url, timeout=10, reconnect=False) as conn:
         session = await conn.create_session()
         handle = await session.attach("videoroom")
-        cuttable.cut()
+        cuttable.reset()
         if janus_transport == "http":
             # HTTP has no standing connection: the next request simply opens a new one
             assert (await handle.send({"request": "exists", "room": 1})).data["exists"] is False
@@ -242,4 +180,31 @@ async def test_a_drop_while_claiming_opens_another_transport_and_loses_no_sessio
     assert len(transports) == 3, "a third transport should have been opened"
     assert transports[1].requests("claim") and transports[2].requests("claim")
     assert transports[2].opened_sessions == [77]
+    await conn.close()
+
+
+async def test_a_request_woken_by_a_reconnection_that_drops_again_waits_for_the_next() -> None:
+    """The drop can come between the reconnection waking a request and the request running."""
+    known: set[int] = set()
+    transports: list[FakeTransport] = []
+
+    def factory() -> FakeTransport:
+        transports.append(FakeTransport(_fake_janus(known)))
+        return transports[-1]
+
+    conn = janus_webrtc.Connection(factory(), reconnect=factory, timeout=2)
+    await conn.open()
+    kept = await conn.create_session()
+
+    def drop_the_second_at_once(event: janus_webrtc.ConnectionStatusChanged) -> None:
+        if event.state is ConnectionState.OPEN and len(transports) == 2:
+            # scheduled before the waiting request wakes up
+            asyncio.get_running_loop().call_soon(transports[1].drop, TransportClosedError("again"))
+
+    conn.on(drop_the_second_at_once, janus_webrtc.ConnectionStatusChanged)
+    transports[0].drop(TransportClosedError("cut"))
+    assert conn.state is ConnectionState.RECONNECTING
+    await kept.keepalive(timeout=5)  # raised StateError "connection is reconnecting" before
+    assert conn.state is ConnectionState.OPEN and len(transports) == 3
+    assert transports[2].requests("keepalive")
     await conn.close()

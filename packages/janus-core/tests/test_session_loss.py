@@ -11,7 +11,6 @@ import asyncio
 import os
 import signal
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,15 +23,9 @@ from janus_webrtc import (
     SessionLostError,
     TransportClosedError,
 )
-from janus_webrtc.testing import FaultProxy, JanusEndpoints, JanusServer
+from janus_webrtc.testing import JanusEndpoints, JanusServer, fault_proxy_for
 from janus_webrtc.testing.fake import FakeTransport
 from janus_webrtc.transports.base import MessageSink
-
-
-def _port(url: str) -> int:
-    port = urlsplit(url).port
-    assert port is not None
-    return port
 
 
 @pytest.mark.janus
@@ -76,7 +69,7 @@ async def test_a_restarted_janus_does_not_know_the_sessions_they_are_reported_lo
 ) -> None:
     first = janus_server_factory()
     async with (
-        FaultProxy(_port(first.url(janus_transport))) as proxy,
+        fault_proxy_for(first.url(janus_transport)) as proxy,
         janus_webrtc.connect(proxy.url_for(first.url(janus_transport)), timeout=5) as conn,
     ):
         session = await conn.create_session()
@@ -84,7 +77,7 @@ async def test_a_restarted_janus_does_not_know_the_sessions_they_are_reported_lo
         lost = handle.wait_for(SessionLost, timeout=20)
         # "restart": the same address now leads to a fresh Janus
         second = janus_server_factory()
-        proxy.target_port = _port(second.url(janus_transport))
+        proxy.retarget(second.url(janus_transport))
         proxy.reset()
         event = await lost
         assert "Janus" in event.reason

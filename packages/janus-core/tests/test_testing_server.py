@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import aiohttp
 import pytest
@@ -168,6 +169,14 @@ async def test_janus_url_answers(
         async with websockets.connect(janus_url, subprotocols=[protocol]) as ws:
             await ws.send(json.dumps({"janus": "info", "transaction": "t"}))
             reply = json.loads(await asyncio.wait_for(ws.recv(), 5))
+    elif janus_transport == "unix":
+        assert janus_url.startswith("unix:///")
+        path = unquote(urlsplit(janus_url).path)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
+            sock.settimeout(5)
+            sock.connect(path)
+            sock.send(json.dumps({"janus": "info", "transaction": "t"}).encode())
+            reply = json.loads(sock.recv(65536))
     else:
         assert janus_url.startswith("http://")
         async with (
@@ -180,7 +189,7 @@ async def test_janus_url_answers(
     assert reply["janus"] == "server_info"
 
 
-def test_janus_url_runs_ws_then_http(request: pytest.FixtureRequest) -> None:
+def test_janus_url_runs_ws_then_http_then_unix(request: pytest.FixtureRequest) -> None:
     ids = [
         item.callspec.id
         for item in request.session.items
@@ -189,7 +198,7 @@ def test_janus_url_runs_ws_then_http(request: pytest.FixtureRequest) -> None:
     if not ids:
         pytest.skip("test_janus_url_answers is not collected in this run")
 
-    assert ids == ["ws", "http"]
+    assert ids == ["ws", "http", "unix"]
 
 
 @pytest.mark.janus

@@ -21,12 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 from . import protocol
 from .connection import Connection, _Opener
 from .messages import ServerInfo
-from .transports import HttpTransport, Transport, WebSocketTransport
+from .transports import Transport, admin_transport_for_url
 
 __all__ = ["AdminClient", "HandleInfo", "ServerStatus", "TokenInfo", "connect"]
 
@@ -464,7 +463,8 @@ def connect(
     """Connect to the Admin API: ``async with admin.connect(url, admin_secret=...) as api``.
 
     Args:
-        url: The admin WebSocket (``ws://host:7188``) or HTTP base (``http://host:7088/admin``).
+        url: The admin WebSocket (``ws://host:7188``), HTTP base (``http://host:7088/admin``)
+            or Unix socket (``unix:///path/to/admin.sock``, pfunix's ``admin_path``).
         admin_secret: The server's ``admin_secret``.
         timeout: Default seconds to wait for any reply, and to connect.
         reconnect: Reopen the transport if it drops.
@@ -473,20 +473,11 @@ def connect(
 
     Raises:
         ConnectError: (when awaited) the Admin API cannot be reached.
-        ValueError: The URL scheme is not ws, wss, http or https.
+        ValueError: The URL scheme is not ws, wss, http, https, unix or unix+dgram.
     """
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("ws", "wss", "http", "https"):
-        raise ValueError(
-            f"unsupported URL scheme {scheme!r} in {url!r}: use ws, wss, http or https"
-        )
 
     def factory() -> Transport:
-        if scheme in ("ws", "wss"):
-            return WebSocketTransport(
-                url, subprotocol="janus-admin-protocol", open_timeout=timeout, ssl=ssl
-            )
-        return HttpTransport(url, open_timeout=timeout, ssl=ssl)
+        return admin_transport_for_url(url, open_timeout=timeout, ssl=ssl)
 
     connection = Connection(
         factory(),

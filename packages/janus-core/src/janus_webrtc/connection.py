@@ -7,7 +7,15 @@ import functools
 import logging
 import math
 import ssl as _ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Mapping,
+    Sequence,
+)
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -27,8 +35,9 @@ from .events import EventCallback, EventStream, EventWaiter
 from .messages import ConnectionState, ConnectionStatusChanged, Event, ServerInfo
 from .plugins import PluginRegistry, default_registry
 from .reconnect import ReconnectPolicy
+from .servers import ServerList
 from .session import Session, _data_id
-from .transports import Transport, transport_for_url
+from .transports import Transport, check_url, transport_for_url
 
 if TYPE_CHECKING:
     from aiortc import RTCConfiguration
@@ -123,6 +132,9 @@ class Connection:
             (``None``: a lost transport closes the connection).
         reconnect_policy: How often and for how long to try (default
             :class:`ReconnectPolicy()`: 30 s).
+        servers: The servers ``transport`` and ``reconnect`` reach, tried in turn at
+            :meth:`open` and after a drop (see :func:`connect`): ``transport`` is then
+            ``servers.next_transport()`` and ``reconnect`` ``servers.next_transport``.
         rtc_configuration: The aiortc ``RTCConfiguration`` (ICE servers) that WebRTC handles
             on this connection start with. ``None`` keeps aiortc's default, which asks a
             public STUN server (Google's); pass ``RTCConfiguration(iceServers=[])`` to keep
@@ -135,6 +147,7 @@ class Connection:
         *,
         reconnect: Callable[[], Transport] | None = None,
         reconnect_policy: ReconnectPolicy | None = None,
+        servers: ServerList | None = None,
         rtc_configuration: RTCConfiguration | None = None,
         api_secret: str | None = None,
         token: str | None = None,
@@ -174,12 +187,14 @@ class Connection:
         self._last_contact = 0.0
         self.rtc_configuration = rtc_configuration
         self._transport_factory = reconnect
+        self._servers = servers
         self.reconnect_policy = reconnect_policy or ReconnectPolicy()
         self._reconnected = asyncio.Event()
         self.reconnections = 0
         """How many times the transport was replaced after a drop."""
         self._claiming = False
-        self._claim_dropped = False
+        self._claim_dropped: Exception | None = None
+        """Why the transport failed while the sessions were being claimed on it."""
 
     def __repr__(self) -> str:
         return (
@@ -202,6 +217,19 @@ class Connection:
     def transport(self) -> Transport:
         """The transport in use."""
         return self._transport
+
+    @property
+    def url(self) -> str | None:
+        """The URL of the server in use: with a server list, the one reached last.
+
+        ``None`` for a connection made from a ``transport`` with no URL.
+        """
+        return self._servers.current if self._servers is not None else None
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        """The URLs of the servers this connection may use, in the order they are tried."""
+        return self._servers.urls if self._servers is not None else ()
 
     @property
     def sessions(self) -> tuple[Session, ...]:
@@ -239,10 +267,39 @@ class Connection:
         """
         if self._state is not ConnectionState.NEW:
             raise StateError(f"cannot open: connection is {self._state.value}")
-        await self._transport.open(self)
+        if self._servers is None:
+            await self._transport.open(self)
+        else:
+            await self._open_a_server(self._servers)
         self._last_contact = asyncio.get_running_loop().time()
         self._set_state(ConnectionState.OPEN)
         self._restart_keepalives()
+
+    async def _open_a_server(self, servers: ServerList) -> None:
+        """Open the transport to the first server of the list that answers.
+
+        Raises:
+            ConnectError: None of them answered (the message lists each one's failure).
+        """
+        failures: list[str] = []
+        while True:  # the transport given is the first of the round (servers.next_transport)
+            try:
+                await self._transport.open(self)
+            except ConnectError as exc:
+                await self._transport.close()
+                failures.append(str(exc))
+                if servers.round_over:
+                    if len(failures) == 1:
+                        raise
+                    raise ConnectError(
+                        f"cannot connect to any of {len(failures)} servers: " + "; ".join(failures)
+                    ) from exc
+                self._transport = servers.next_transport()
+                continue
+            url = servers.chosen()
+            if failures:
+                logger.warning("connected to %s; before it: %s", url, "; ".join(failures))
+            return
 
     def _restart_keepalives(self) -> None:
         if self._keepalive_task is not None:
@@ -441,7 +498,7 @@ class Connection:
         if reply.get("janus") == "error":
             error = protocol.error_of(reply, request=kind)
             assert error is not None
-            if isinstance(error, SessionNotFoundError) and kind != "destroy":
+            if isinstance(error, SessionNotFoundError) and kind not in ("destroy", "claim"):
                 session = self._sessions.get(session_id) if session_id is not None else None
                 if session is not None and not session._destroying:
                     await session._lose(f"Janus no longer knows the session ({error.reason})")
@@ -548,7 +605,10 @@ class Connection:
         if self._state is ConnectionState.RECONNECTING:
             try:
                 async with asyncio.timeout(limit):
-                    await self._reconnected.wait()
+                    # Woken by a reconnection, the connection may have dropped again before
+                    # this task ran: then it waits for the next one.
+                    while self._state is ConnectionState.RECONNECTING:
+                        await self._reconnected.wait()
             except TimeoutError:
                 raise JanusTimeoutError(
                     f"cannot send {kind!r}: still reconnecting after {limit} s"
@@ -684,7 +744,7 @@ class Connection:
         if self._state is ConnectionState.RECONNECTING and self._claiming:
             # The new transport dropped while the sessions were being claimed on it: the
             # reconnection opens another one (see _reconnect), the sessions are not lost.
-            self._claim_dropped = True
+            self._claim_dropped = exc or TransportClosedError("the transport closed")
             self._fail_pending(TransportClosedError(f"dropped while claiming: {exc}"))
             return
         if self._state is not ConnectionState.OPEN:
@@ -724,10 +784,15 @@ class Connection:
             self.reconnections += 1
             if await self._claim_all():
                 break
-            logger.warning("the connection to Janus dropped again while claiming: reconnecting")
+            logger.warning(
+                "the connection to Janus dropped again while claiming (%s): reconnecting",
+                self._claim_dropped,
+            )
             await transport.close()
         if self._state is ConnectionState.RECONNECTING:
-            self._set_state(ConnectionState.OPEN)
+            self._set_state(
+                ConnectionState.OPEN, f"reconnected to {self.url}" if self.url else None
+            )
             self._reconnected.set()
             self._restart_keepalives()
             logger.info("reconnected to Janus; %d session(s) claimed", len(self._sessions))
@@ -741,6 +806,9 @@ class Connection:
         deadline = math.inf if policy.give_up_after is None else started + policy.give_up_after
         delays = policy.delays()
         attempts = 0
+        servers = self._servers
+        if servers is not None:
+            servers.start_round()
         while self._state is ConnectionState.RECONNECTING:
             attempts += 1
             transport = self._transport_factory()
@@ -752,7 +820,10 @@ class Connection:
                 raise
             except (ConnectError, TimeoutError) as exc:
                 await transport.close()
-                delay = next(delays)
+                # With a server list the next server is tried at once; a wait after each round.
+                delay = next(delays) if servers is None or servers.round_over else 0.0
+                if servers is not None and servers.round_over:
+                    servers.start_round()
                 out_of_tries = policy.max_attempts is not None and attempts >= policy.max_attempts
                 if out_of_tries or loop.time() + delay >= deadline:
                     waited = loop.time() - started
@@ -771,30 +842,35 @@ class Connection:
                 logger.info("reconnect failed (%s); next try in %.2f s", exc, delay)
                 await asyncio.sleep(delay)
                 continue
+            if servers is not None:
+                servers.chosen()
             return transport
         return None
 
     async def _claim_all(self) -> bool:
         """Claim every open session on the new transport; ``False`` if it dropped meanwhile."""
-        self._claiming, self._claim_dropped = True, False
+        self._claiming, self._claim_dropped = True, None
         try:
             await asyncio.gather(*(self._claim(s) for s in list(self._sessions.values())))
         finally:
             self._claiming = False
-        return not self._claim_dropped
+        return self._claim_dropped is None
 
     async def _claim(self, session: Session) -> None:
         try:
             await self._request("claim", session_id=session.id, _reconnecting=True)
-        except TransportError:
+        except TransportError as exc:
             # Not the session's fault: the new transport went too; claimed on the next one.
-            self._claim_dropped = True
+            self._claim_dropped = self._claim_dropped or exc
             return
         except JanusError as exc:
             logger.warning(
                 "session %d could not be claimed after reconnecting: %s", session.id, exc
             )
-            await session._lose(f"Janus could not give the session back after a drop ({exc})")
+            where = f" at {self.url}" if self.url is not None else ""
+            await session._lose(
+                f"Janus{where} could not give the session back after a drop ({exc})"
+            )
             return
         self._transport.session_opened(session.id, claimed=True)
 
@@ -854,7 +930,7 @@ class _Opener(Generic[T]):
 
 
 def connect(
-    url: str | None = None,
+    url: str | Sequence[str] | None = None,
     *,
     transport: Transport | None = None,
     api_secret: str | None = None,
@@ -874,7 +950,10 @@ def connect(
 
     Args:
         url: ``ws://``/``wss://`` for WebSocket, ``http://``/``https://`` (the ``/janus`` base
-            path) for HTTP long-poll.
+            path) for HTTP long-poll, ``unix:///path`` (``unix+dgram:///path`` for
+            SOCK_DGRAM) for Janus's Unix sockets; or a list of such URLs, servers tried in
+            turn at connect and after a drop (:attr:`Connection.url` says which one is in
+            use; sessions the server reached cannot give back are reported lost).
         transport: A ready transport instead of ``url`` (for custom or fake transports).
         api_secret: Janus's ``api_secret``, if the server requires one.
         token: An auth token, if the server requires one.
@@ -898,7 +977,8 @@ def connect(
 
     Raises:
         ConnectError: (when awaited) the server cannot be reached.
-        ValueError: Neither or both of ``url`` and ``transport``, or an unknown scheme.
+        ValueError: Neither or both of ``url`` and ``transport``, an unknown scheme, an empty
+            list or a server listed twice.
     """
     if (url is None) == (transport is None):
         raise ValueError("give exactly one of url and transport")
@@ -912,12 +992,11 @@ def connect(
             factor=policy.factor,
             jitter=policy.jitter,
         )
-    factory: Callable[[], Transport] | None = None
+    servers: ServerList | None = None
     if transport is None:
         assert url is not None
-        address = url
 
-        def factory() -> Transport:
+        def make(address: str) -> Transport:
             return transport_for_url(
                 address,
                 api_secret=api_secret,
@@ -928,10 +1007,17 @@ def connect(
                 max_connections=max_connections,
             )
 
-        transport = factory()
+        urls = [url] if isinstance(url, str) else list(url)
+        servers = ServerList(urls, make)
+        for address in urls:
+            check_url(address)  # a bad URL anywhere in the list: ValueError now
+        transport = servers.next_transport()
     connection = Connection(
         transport,
-        reconnect=factory if reconnect is not False else None,
+        reconnect=servers.next_transport
+        if servers is not None and reconnect is not False
+        else None,
+        servers=servers,
         reconnect_policy=policy,
         rtc_configuration=rtc_configuration,
         api_secret=api_secret,

@@ -61,6 +61,7 @@ __all__ = [
     "PluginLoadError",
     "PluginNotFoundError",
     "ProtocolError",
+    "RequestTooLargeError",
     "ServerError",
     "SessionLostError",
     "SessionNotFoundError",
@@ -96,6 +97,13 @@ class CertificateError(ConnectError):
 
 class TransportClosedError(TransportError):
     """The transport closed while a request was pending or a message was being sent."""
+
+
+class RequestTooLargeError(TransportError):
+    """A request is longer than the transport carries (Janus's Unix sockets: 8191 bytes).
+
+    Nothing was sent; the connection stays open.
+    """
 
 
 class OutcomeUnknownError(TransportClosedError):

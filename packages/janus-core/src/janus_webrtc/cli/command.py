@@ -23,15 +23,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
+from janus_webrtc.transports import SCHEMES as TRANSPORT_SCHEMES
+
 if TYPE_CHECKING:
     from ..admin import AdminClient
     from ..connection import Connection, _Opener
 
 __all__ = ["DEFAULT_URL", "Command", "Context", "UsageError", "add_url_option", "check_url"]
 
-API_URLS = "ws://HOST:8188 or http://HOST:8088/janus"
-ADMIN_URLS = "ws://HOST:7188 or http://HOST:7088/admin"
-SCHEMES = ("ws", "wss", "http", "https")
+API_URLS = "ws://HOST:8188, http://HOST:8088/janus or unix:///PATH/TO/janus.sock"
+ADMIN_URLS = "ws://HOST:7188, http://HOST:7088/admin or unix:///PATH/TO/admin.sock"
+SCHEMES = TRANSPORT_SCHEMES
 
 
 DEFAULT_URL = "ws://127.0.0.1:8188"

@@ -7,7 +7,7 @@ This package does not import pytest; the fixtures live in
 
 from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
-from janus_webrtc.testing.proxy import FaultProxy
+from janus_webrtc.testing.proxy import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
 
 __all__ = [
@@ -17,6 +17,8 @@ __all__ = [
     "JanusEndpoints",
     "JanusServer",
     "JanusStartError",
+    "UnixFaultProxy",
     "ensure_ice_address",
+    "fault_proxy_for",
     "restrict_aioice_to",
 ]

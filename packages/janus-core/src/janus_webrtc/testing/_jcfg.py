@@ -46,6 +46,7 @@ KNOWN_EVENT_HANDLERS = (
 )
 KNOWN_LOGGERS = ("jsonlog",)
 ENABLED_TRANSPORTS = ("http", "websockets")
+"""Transports always enabled; ``pfunix`` too when the config has a ``unix_socket_dir``."""
 
 
 def render(sections: JcfgSections) -> str:
@@ -148,6 +149,9 @@ class ServerConfig:
         debug_level: Janus log level, 0-7.
         server_name: Name Janus reports in ``info``.
         ice_address: The only address ICE may gather on, or None.
+        unix_socket_dir: Folder of the pfunix transport's socket files (``janus.sock``,
+            ``admin.sock``), or None to leave that transport off.
+        unix_datagram: Whether those sockets are SOCK_DGRAM (else SOCK_SEQPACKET).
         plugin_config: Per plugin (short name), sections to write into its ``.jcfg``: its
             ``general`` settings are merged over the launcher's, other sections (a
             Streaming mountpoint, an AudioBridge room) are added as given.
@@ -172,6 +176,18 @@ class ServerConfig:
     server_name: str
     ice_address: str | None
     plugin_config: Mapping[str, JcfgSections] = field(default_factory=dict)
+    unix_socket_dir: Path | None = None
+    unix_datagram: bool = False
+
+    @property
+    def unix_path(self) -> Path | None:
+        """The Janus API's Unix socket, or None when pfunix is off."""
+        return None if self.unix_socket_dir is None else self.unix_socket_dir / "janus.sock"
+
+    @property
+    def admin_unix_path(self) -> Path | None:
+        """The Admin API's Unix socket, or None when pfunix is off."""
+        return None if self.unix_socket_dir is None else self.unix_socket_dir / "admin.sock"
 
     @property
     def main_config_path(self) -> Path:
@@ -204,6 +220,7 @@ def write_config(config: ServerConfig) -> Path:
         "janus.jcfg": _core_sections(config),
         "janus.transport.http.jcfg": _http_sections(config),
         "janus.transport.websockets.jcfg": _websockets_sections(config),
+        "janus.transport.pfunix.jcfg": _pfunix_sections(config),
     }
     for plugin in config.plugins:
         extra = config.plugin_config.get(plugin, {})
@@ -258,7 +275,7 @@ def _core_sections(config: ServerConfig) -> JcfgSections:
         "nat": nat,
         "plugins": {"disable": _disable("plugins", KNOWN_PLUGINS, config.plugins, config)},
         "transports": {
-            "disable": _disable("transports", KNOWN_TRANSPORTS, ENABLED_TRANSPORTS, config)
+            "disable": _disable("transports", KNOWN_TRANSPORTS, _transports(config), config)
         },
         "loggers": {"disable": _disable("loggers", KNOWN_LOGGERS, (), config)},
         "events": {
@@ -266,6 +283,10 @@ def _core_sections(config: ServerConfig) -> JcfgSections:
             "disable": _disable("events", KNOWN_EVENT_HANDLERS, (), config),
         },
     }
+
+
+def _transports(config: ServerConfig) -> tuple[str, ...]:
+    return ENABLED_TRANSPORTS if config.unix_path is None else (*ENABLED_TRANSPORTS, "pfunix")
 
 
 def _disable(kind: str, known: Iterable[str], keep: Iterable[str], config: ServerConfig) -> str:
@@ -306,6 +327,20 @@ def _websockets_sections(config: ServerConfig) -> JcfgSections:
             "admin_ws_ip": LOOPBACK,
             "admin_ws_port": config.admin_ws_port,
             "admin_wss": False,
+        },
+    }
+
+
+def _pfunix_sections(config: ServerConfig) -> JcfgSections:
+    if config.unix_path is None or config.admin_unix_path is None:
+        return {"general": {"enabled": False}, "admin": {"admin_enabled": False}}
+    kind = "SOCK_DGRAM" if config.unix_datagram else "SOCK_SEQPACKET"
+    return {
+        "general": {"enabled": True, "json": "plain", "path": str(config.unix_path), "type": kind},
+        "admin": {
+            "admin_enabled": True,
+            "admin_path": str(config.admin_unix_path),
+            "admin_type": kind,
         },
     }
 

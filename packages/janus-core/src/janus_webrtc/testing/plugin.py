@@ -5,7 +5,8 @@ Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
 - ``janus_server`` (session): :class:`~janus_webrtc.testing.JanusEndpoints` of a
   private Janus started for the test session, or of an existing server named
   by ``JANUS_WEBRTC_TEST_*`` environment variables.
-- ``janus_transport``: ``"ws"`` then ``"http"``; tests using it run twice.
+- ``janus_transport``: ``"ws"``, ``"http"`` then ``"unix"``; tests using it run three times
+  (``unix`` is skipped, or failed under ``CI=true``, when the server has no Unix socket).
 - ``janus_url``: the Janus API URL for ``janus_transport``.
 - ``janus_ice_address``: the address Janus gathers ICE candidates on, or None.
 - ``janus_media_ice``: for media tests: that address, with aiortc restricted to it for the
@@ -30,6 +31,8 @@ Using an existing server::
     JANUS_WEBRTC_TEST_HTTP_URL=http://127.0.0.1:8088/janus
     JANUS_WEBRTC_TEST_ADMIN_WS_URL=ws://127.0.0.1:7188
     JANUS_WEBRTC_TEST_ADMIN_HTTP_URL=http://127.0.0.1:7088/admin
+    JANUS_WEBRTC_TEST_UNIX_URL=unix:///run/janus/janus.sock
+    JANUS_WEBRTC_TEST_ADMIN_UNIX_URL=unix:///run/janus/admin.sock
     JANUS_WEBRTC_TEST_ADMIN_SECRET=...
     JANUS_WEBRTC_TEST_ICE_ADDRESS=127.0.0.2
 
@@ -59,7 +62,7 @@ from janus_webrtc.testing.server import (
 ENV_PREFIX = "JANUS_WEBRTC_TEST_"
 """Prefix of the environment variables naming an existing server."""
 
-TRANSPORTS = ("ws", "http")
+TRANSPORTS = ("ws", "http", "unix")
 """Transports ``janus_url`` runs over, in order."""
 
 
@@ -98,6 +101,8 @@ def endpoints_from_env(environ: Mapping[str, str]) -> JanusEndpoints | None:
         admin_secret=get("ADMIN_SECRET"),
         ice_address=get("ICE_ADDRESS") or None,
         recordings_dir=None,
+        unix_url=get("UNIX_URL"),
+        admin_unix_url=get("ADMIN_UNIX_URL"),
     )
 
 
@@ -120,6 +125,8 @@ def endpoints_to_env(endpoints: JanusEndpoints) -> dict[str, str]:
         "ADMIN_HTTP_URL": endpoints.admin_http_url,
         "ADMIN_SECRET": endpoints.admin_secret,
         "ICE_ADDRESS": endpoints.ice_address or "",
+        "UNIX_URL": endpoints.unix_url,
+        "ADMIN_UNIX_URL": endpoints.admin_unix_url,
     }
     return {f"{ENV_PREFIX}{name}": value for name, value in values.items() if value}
 
@@ -190,8 +197,20 @@ def _janus_requires_plugin(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(params=TRANSPORTS, ids=TRANSPORTS)
 def janus_transport(request: pytest.FixtureRequest) -> str:
-    """The transport under test: ``"ws"``, then ``"http"``."""
+    """The transport under test: ``"ws"``, ``"http"``, then ``"unix"``.
+
+    ``"unix"`` is skipped (failed under ``CI=true``) when ``janus_server`` has no Unix socket
+    (Janus without its pfunix transport, or an existing server given without
+    ``JANUS_WEBRTC_TEST_UNIX_URL``).
+    """
     transport: str = request.param
+    if transport == "unix":
+        endpoints: JanusEndpoints = request.getfixturevalue("janus_server")
+        if not endpoints.unix_url:
+            _no_janus(
+                "the test server has no Unix socket: install Janus's pfunix transport "
+                f"(libjanus_pfunix.so), or set {ENV_PREFIX}UNIX_URL for an existing server"
+            )
     return transport
 
 

@@ -12,6 +12,8 @@ Put it between a client and a real Janus to make the network fail on purpose::
             proxy.refuse()      # new connections are reset at once (the server is "down")
 
 It listens and connects on loopback addresses only (127.0.0.0/8).
+:class:`UnixFaultProxy` does the same for Janus's Unix sockets (SOCK_SEQPACKET, one record
+at a time), and :func:`fault_proxy_for` picks the one a URL needs.
 """
 
 from __future__ import annotations
@@ -19,14 +21,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import os
+import shutil
 import socket
 import struct
+import tempfile
+from collections.abc import Coroutine
 from types import TracebackType
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, Self
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["FaultProxy"]
+__all__ = ["FaultProxy", "UnixFaultProxy", "fault_proxy_for"]
 
 _CHUNK = 65536
+_RECORD = 1 << 20
+"""Largest SEQPACKET record forwarded (Janus's are bounded by its socket buffer)."""
 
 
 def _loopback(host: str) -> str:
@@ -103,6 +112,13 @@ class FaultProxy:
         """The same URL, through the proxy (its host and port replaced)."""
         parts = urlsplit(url)
         return urlunsplit(parts._replace(netloc=f"{self._listen_host}:{self.port}"))
+
+    def retarget(self, url: str) -> None:
+        """Forward new connections to the server at ``url`` (its port) instead."""
+        port = urlsplit(url).port
+        if port is None:
+            raise ValueError(f"no port in {url!r}")
+        self.target_port = port
 
     async def start(self) -> None:
         """Start listening."""
@@ -197,3 +213,184 @@ class FaultProxy:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+class UnixFaultProxy:
+    """Forwards Unix SEQPACKET connections to Janus's socket, and breaks them on command.
+
+    The same faults as :class:`FaultProxy`, one record (one Janus message) at a time; its
+    socket file is in a private temporary folder. A Unix socket has no reset: :meth:`reset`
+    and :meth:`cut` both close the connections.
+
+    Args:
+        target_path: The socket file to forward to (Janus's pfunix ``path``).
+
+    Attributes:
+        accepted: Connections accepted so far.
+        delay: Seconds by which every forwarded record is held back (0: none).
+    """
+
+    def __init__(self, target_path: str) -> None:
+        self.target_path = target_path
+        self.path = ""
+        self.accepted = 0
+        self.delay = 0.0
+        self._folder: str | None = None
+        self._listener: socket.socket | None = None
+        self._links: set[tuple[socket.socket, socket.socket]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+        self._refusing = False
+
+    def __repr__(self) -> str:
+        return f"<UnixFaultProxy {self.path} -> {self.target_path} live={len(self._links)}>"
+
+    @property
+    def live(self) -> int:
+        """Connections open through the proxy now."""
+        return len(self._links)
+
+    def url_for(self, url: str) -> str:
+        """The same URL (scheme kept), through the proxy's socket file."""
+        return f"{urlsplit(url).scheme}://{quote(self.path)}"
+
+    def retarget(self, url: str) -> None:
+        """Forward new connections to the server at ``url`` (its socket file) instead."""
+        self.target_path = unquote(urlsplit(url).path)
+
+    async def start(self) -> None:
+        """Start listening."""
+        self._folder = tempfile.mkdtemp(prefix="janus-proxy-")
+        self.path = os.path.join(self._folder, "proxy.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        listener.setblocking(False)
+        listener.bind(self.path)
+        listener.listen()
+        self._listener = listener
+        self._spawn(self._accept(listener))
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _accept(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            client, _ = await loop.sock_accept(listener)
+            self.accepted += 1
+            self._spawn(self._serve(client))
+
+    async def _serve(self, client: socket.socket) -> None:
+        client.setblocking(False)
+        upstream = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        upstream.setblocking(False)
+        try:  # both sockets are closed however this ends, cancelled by close() included
+            if not self._refusing:
+                await self._forward(client, upstream)
+        finally:
+            client.close()
+            upstream.close()
+
+    async def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
+        try:
+            await asyncio.get_running_loop().sock_connect(upstream, self.target_path)
+        except OSError:
+            return
+        link = (client, upstream)
+        self._links.add(link)
+        pipes = [
+            self._spawn(self._pipe(client, upstream)),
+            self._spawn(self._pipe(upstream, client)),
+        ]
+        try:
+            await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in pipes:
+                task.cancel()
+            await asyncio.gather(*pipes, return_exceptions=True)
+            self._close(link)
+
+    async def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(OSError, asyncio.CancelledError):
+            while record := await loop.sock_recv(source, _RECORD):
+                await self._flowing.wait()
+                if self.delay:
+                    await asyncio.sleep(self.delay)  # the injected fault itself
+                await loop.sock_sendall(sink, record)
+
+    def _close(self, link: tuple[socket.socket, socket.socket]) -> None:
+        """Shut both ends down: each side reads its end; :meth:`_serve` closes the sockets."""
+        self._links.discard(link)
+        for sock in link:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        """Close every live connection, as a server shutting down would."""
+        for link in list(self._links):
+            self._close(link)
+
+    reset = cut
+
+    def stall(self) -> None:
+        """Stop forwarding records; connections stay open (a frozen server)."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """Forward again after :meth:`stall` (held records go through in order)."""
+        self._flowing.set()
+
+    def refuse(self) -> None:
+        """Close every new connection at once, and the live ones (the server is down)."""
+        self._refusing = True
+        self.cut()
+
+    def allow(self) -> None:
+        """Accept new connections again after :meth:`refuse`."""
+        self._refusing = False
+
+    async def close(self) -> None:
+        """Stop listening, drop every connection and remove the socket file."""
+        self.resume()
+        self.cut()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+def fault_proxy_for(url: str) -> FaultProxy | UnixFaultProxy:
+    """The fault proxy for a Janus URL: TCP for ws/http, Unix for ``unix://`` (SEQPACKET).
+
+    Raises:
+        ValueError: A ``unix+dgram://`` URL (no connections to break), or no port.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return UnixFaultProxy(unquote(parts.path))
+    if parts.scheme.startswith("unix"):
+        raise ValueError(f"no fault proxy for {url!r}: SOCK_DGRAM has no connections")
+    if parts.port is None:
+        raise ValueError(f"no port in {url!r}")
+    return FaultProxy(parts.port)

@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,6 +90,10 @@ _PLUGIN_RANGE_SIZE = 56
 # failed transport; these words in such a line mean it lost a port race.
 _FATAL = "[FATAL]"
 _BIND_FAILURE_WORDS = ("port", "vhost", "Address already in use")
+# Janus 1.1.2's pfunix starts its thread before it marks itself initialized: when the thread
+# looks first, it ends at once and unlinks its sockets (a race, lost now and then under load).
+_PFUNIX_RACE = "Unix Sockets thread ended"
+_PFUNIX_ATTEMPTS = 10
 
 
 _INFO_LEVEL = 4
@@ -113,6 +118,9 @@ class JanusEndpoints:
         recordings_dir: Folder where the server writes recordings, or None if unknown.
         api_secret: Janus API secret required by the server, or None (never
             shown by ``repr``).
+        unix_url: Janus API over a Unix socket (``unix:///.../janus.sock``, or
+            ``unix+dgram://`` for SOCK_DGRAM), or ``""`` when the server has none.
+        admin_unix_url: Admin API over a Unix socket, or ``""``.
     """
 
     ws_url: str
@@ -123,24 +131,42 @@ class JanusEndpoints:
     ice_address: str | None
     recordings_dir: Path | None
     api_secret: str | None = field(default=None, repr=False)
+    unix_url: str = ""
+    admin_unix_url: str = ""
 
     def url(self, transport: str) -> str:
         """Return the Janus API URL of one transport.
 
         Args:
-            transport: ``"ws"`` or ``"http"``.
+            transport: ``"ws"``, ``"http"`` or ``"unix"``.
 
         Returns:
-            ``ws_url`` or ``http_url``.
+            ``ws_url``, ``http_url`` or ``unix_url`` (``""`` if the server has none).
 
         Raises:
-            ValueError: If the transport is neither ``"ws"`` nor ``"http"``.
+            ValueError: If the transport is none of these.
         """
         if transport == "ws":
             return self.ws_url
         if transport == "http":
             return self.http_url
-        raise ValueError(f"unknown transport {transport!r}: expected 'ws' or 'http'")
+        if transport == "unix":
+            return self.unix_url
+        raise ValueError(f"unknown transport {transport!r}: expected 'ws', 'http' or 'unix'")
+
+    def admin_url(self, transport: str) -> str:
+        """Return the Admin API URL of one transport (as :meth:`url`).
+
+        Raises:
+            ValueError: If the transport is none of ``"ws"``, ``"http"``, ``"unix"``.
+        """
+        if transport == "ws":
+            return self.admin_ws_url
+        if transport == "http":
+            return self.admin_http_url
+        if transport == "unix":
+            return self.admin_unix_url
+        raise ValueError(f"unknown transport {transport!r}: expected 'ws', 'http' or 'unix'")
 
 
 def find_janus_binary(binary: str | None = None) -> str | None:
@@ -230,6 +256,9 @@ class JanusServer:
         modules_dir: Folder holding Janus's ``plugins``, ``transports``,
             ``events`` and ``loggers`` folders; None guesses it from the binary.
         start_timeout: Seconds to wait for Janus to answer after launch.
+        unix_sockets: Whether to enable Janus's Unix-socket transport (pfunix, when
+            installed), its sockets in the server's work folder.
+        unix_datagram: Make those sockets SOCK_DGRAM instead of SOCK_SEQPACKET.
         plugin_config: Configuration of enabled plugins, by short name: sections of its
             ``janus.plugin.<name>.jcfg``. ``general`` settings are merged over the
             launcher's (``{"streaming": {"general": {"admin_key": "k"}}}``); any other
@@ -256,6 +285,8 @@ class JanusServer:
         modules_dir: Path | None = None,
         start_timeout: float = _START_TIMEOUT,
         plugin_config: Mapping[str, JcfgSections] | None = None,
+        unix_sockets: bool = True,
+        unix_datagram: bool = False,
     ) -> None:
         self._binary = binary
         self._plugins = tuple(plugins)
@@ -266,6 +297,10 @@ class JanusServer:
                 f"(enabled: {', '.join(self._plugins)})"
             )
         self._plugin_config = dict(plugin_config or {})
+        self._unix_sockets = unix_sockets
+        self._unix_datagram = unix_datagram
+        self._pfunix_installed = True
+        self._pfunix_raced = False
         self._api_secret = api_secret
         self._token_auth = token_auth
         self._ice_address = ice_address
@@ -400,6 +435,8 @@ class JanusServer:
         return self._workdir
 
     def _check_plugins(self, modules_dir: Path | None) -> None:
+        if modules_dir is not None:
+            self._pfunix_installed = "pfunix" in installed_modules(modules_dir / "transports")
         if modules_dir is None:
             _log.warning("Janus modules folder not found; relying on Janus's defaults")
             return
@@ -421,15 +458,26 @@ class JanusServer:
 
     def _start_with_retries(self, binary: str, modules_dir: Path | None) -> JanusEndpoints:
         failure = ""
-        for attempt in range(1, _START_ATTEMPTS + 1):
+        attempt = races = 0
+        while attempt < _START_ATTEMPTS:
+            attempt += 1
             config = self._make_config(modules_dir)
             config_path = write_config(config)
+            for path in (config.unix_path, config.admin_unix_path):
+                if path is not None:  # a killed Janus leaves its socket files behind
+                    path.unlink(missing_ok=True)
             self._launch(binary, config_path)
             failure = self._wait_ready(config)
             if not failure:
                 self._endpoints = self._make_endpoints(config)
                 _RUNNING.add(self)
                 return self._endpoints
+            if self._lost_pfunix_race() and races < _PFUNIX_ATTEMPTS:
+                races += 1
+                attempt -= 1  # not a port race: does not count against those
+                _log.info("Janus's pfunix thread ended at start-up (race %d), restarting", races)
+                self._kill_current()
+                continue
             if not self._lost_port_race():
                 break
             _log.info("Janus lost a port race (attempt %d), retrying on new ports", attempt)
@@ -461,6 +509,8 @@ class JanusServer:
             server_name=self._server_name,
             ice_address=self._ice_address,
             plugin_config=self._plugin_config,
+            unix_socket_dir=self.workdir if self._unix_sockets and self._pfunix_installed else None,
+            unix_datagram=self._unix_datagram,
         )
 
     def _make_endpoints(self, config: ServerConfig) -> JanusEndpoints:
@@ -473,6 +523,8 @@ class JanusServer:
             ice_address=self._ice_address,
             recordings_dir=self.recordings_dir,
             api_secret=self._api_secret,
+            unix_url=_unix_url(config.unix_path, config.unix_datagram),
+            admin_unix_url=_unix_url(config.admin_unix_path, config.unix_datagram),
         )
 
     def _launch(self, binary: str, config_path: Path) -> None:
@@ -509,7 +561,8 @@ class JanusServer:
         Janus keeps running when a transport fails to bind its port, and a TCP
         connect alone could reach whoever holds that port, so readiness needs
         the log's "started" line for each of the four listeners, no fatal
-        error, an answer to ``GET /janus/info`` and an accepting WebSocket port.
+        error, an answer to ``GET /janus/info``, an accepting WebSocket port and,
+        with pfunix, both socket files.
         Janus logs "started" lines at level 4 (info) and above only: below that,
         the answers alone have to do.
         """
@@ -531,12 +584,33 @@ class JanusServer:
             if fatal:
                 return f"Janus reported a fatal error: {fatal[0]}"
             logged = self._debug_level < _INFO_LEVEL or all(m in log for m in listening)
-            if logged and _http_answers(info_url) and _tcp_accepts(config.ws_port):
+            sockets = [p for p in (config.unix_path, config.admin_unix_path) if p is not None]
+            bound = all(p.is_socket() for p in sockets)
+            if sockets and not bound and self._pfunix_ended(log, info_url):
+                self._pfunix_raced = True
+                return "Janus's Unix-socket (pfunix) thread ended during start-up"
+            if logged and bound and _http_answers(info_url) and _tcp_accepts(config.ws_port):
                 _log.debug("Janus ready in %.3f s", time.monotonic() - started)
                 return ""
             if time.monotonic() - started > self._start_timeout:
                 return f"Janus did not answer within {self._start_timeout:g} s"
             time.sleep(_POLL_INTERVAL)
+
+    def _pfunix_ended(self, log: str, info_url: str) -> bool:
+        """Whether pfunix started, bound its sockets, and its thread unlinked them again.
+
+        Its "thread ended" line is logged at level 4 and above; below, ``info`` listing the
+        transport (listed once its start-up, which binds the sockets, is over) tells.
+        """
+        if _PFUNIX_RACE in log:
+            return True
+        if self._debug_level >= _INFO_LEVEL:
+            return False
+        return "janus.transport.pfunix" in _info_field(info_url, "transports")
+
+    def _lost_pfunix_race(self) -> bool:
+        raced, self._pfunix_raced = self._pfunix_raced, False
+        return raced
 
     def _lost_port_race(self) -> bool:
         fatal = [line for line in _read(self.log_path).splitlines() if _FATAL in line]
@@ -552,6 +626,12 @@ class JanusServer:
         if self._process is not None:
             _terminate(self._process)
             self._process = None
+
+
+def _unix_url(path: Path | None, datagram: bool) -> str:
+    if path is None:
+        return ""
+    return f"{'unix+dgram' if datagram else 'unix'}://{urllib.parse.quote(str(path))}"
 
 
 def _parent_death_signal() -> Callable[[], None] | None:
@@ -618,6 +698,17 @@ def server_plugins(endpoints: JanusEndpoints, *, timeout: float = 5.0) -> frozen
         return None
     plugins = message.get("plugins") if isinstance(message, dict) else None
     return frozenset(plugins) if isinstance(plugins, dict) else None
+
+
+def _info_field(url: str, name: str) -> Mapping[str, object]:
+    """One object of Janus's ``info`` answer at ``url``; empty if it does not answer."""
+    try:
+        with _NO_PROXY.open(url, timeout=1.0) as response:
+            message = json.loads(response.read())
+    except (OSError, ValueError):
+        return {}
+    value = message.get(name) if isinstance(message, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _http_answers(url: str) -> bool:

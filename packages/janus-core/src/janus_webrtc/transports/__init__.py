@@ -7,9 +7,37 @@ from urllib.parse import urlsplit
 
 from .base import MessageSink, Transport
 from .http import HttpTransport
+from .unix import UnixSocketTransport, unix_socket_address
 from .websocket import WebSocketTransport
 
-__all__ = ["HttpTransport", "MessageSink", "Transport", "WebSocketTransport", "transport_for_url"]
+__all__ = [
+    "HttpTransport",
+    "MessageSink",
+    "Transport",
+    "UnixSocketTransport",
+    "WebSocketTransport",
+    "admin_transport_for_url",
+    "check_url",
+    "transport_for_url",
+]
+
+SCHEMES = ("ws", "wss", "http", "https", "unix", "unix+dgram")
+"""The URL schemes :func:`transport_for_url` knows."""
+
+
+def check_url(url: str) -> None:
+    """Check that a URL names a transport, without making one.
+
+    Raises:
+        ValueError: Its scheme is none of :data:`SCHEMES`, or a ``unix://`` URL is malformed.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in SCHEMES:
+        raise ValueError(
+            f"unsupported URL scheme {scheme!r} in {url!r}: use one of {', '.join(SCHEMES)}"
+        )
+    if scheme.startswith("unix"):
+        unix_socket_address(url)
 
 
 def transport_for_url(
@@ -22,7 +50,9 @@ def transport_for_url(
     max_message_size: int | None = None,
     max_connections: int | None = None,
 ) -> Transport:
-    """Pick the transport for a URL by its scheme: ws/wss → WebSocket, http/https → HTTP.
+    """Pick the transport for a URL by its scheme.
+
+    ws/wss → WebSocket, http/https → HTTP, unix/unix+dgram → Janus's Unix sockets (pfunix).
 
     Args:
         url: The Janus API URL.
@@ -36,10 +66,52 @@ def transport_for_url(
     Raises:
         ValueError: The scheme is none of these.
     """
+    return _transport(
+        url,
+        subprotocol="janus-protocol",
+        api_secret=api_secret,
+        token=token,
+        open_timeout=open_timeout,
+        ssl=ssl,
+        max_message_size=max_message_size,
+        max_connections=max_connections,
+    )
+
+
+def admin_transport_for_url(
+    url: str, *, open_timeout: float = 10.0, ssl: _ssl.SSLContext | None = None
+) -> Transport:
+    """Pick the transport for an Admin API URL by its scheme (as :func:`transport_for_url`).
+
+    Raises:
+        ValueError: The scheme is none of :data:`SCHEMES`.
+    """
+    return _transport(url, subprotocol="janus-admin-protocol", open_timeout=open_timeout, ssl=ssl)
+
+
+def _transport(
+    url: str,
+    *,
+    subprotocol: str,
+    api_secret: str | None = None,
+    token: str | None = None,
+    open_timeout: float,
+    ssl: _ssl.SSLContext | None,
+    max_message_size: int | None = None,
+    max_connections: int | None = None,
+) -> Transport:
     scheme = urlsplit(url).scheme.lower()
     if scheme in ("ws", "wss"):
         return WebSocketTransport(
-            url, open_timeout=open_timeout, ssl=ssl, max_message_size=max_message_size
+            url,
+            subprotocol=subprotocol,
+            open_timeout=open_timeout,
+            ssl=ssl,
+            max_message_size=max_message_size,
+        )
+    if scheme in ("unix", "unix+dgram"):
+        return UnixSocketTransport(
+            url, open_timeout=open_timeout, max_message_size=max_message_size
         )
     if scheme in ("http", "https"):
         return HttpTransport(
@@ -51,4 +123,5 @@ def transport_for_url(
             max_message_size=max_message_size,
             max_connections=max_connections,
         )
-    raise ValueError(f"unsupported URL scheme {scheme!r} in {url!r}: use ws, wss, http or https")
+    check_url(url)
+    raise AssertionError(f"no transport for the scheme {scheme!r}")  # pragma: no cover
