@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,8 +34,8 @@ class Run:
     err: str
 
 
-async def janusctl(*args: str, env: dict[str, str] | None = None) -> Run:
-    """Run the installed console script; return its exit status and output."""
+async def janusctl(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run the installed console script (in ``cwd``); return its exit status and output."""
     environ = {k: v for k, v in os.environ.items() if k not in SECRET_ENV}
     process = await asyncio.create_subprocess_exec(
         str(JANUSCTL),
@@ -42,6 +43,7 @@ async def janusctl(*args: str, env: dict[str, str] | None = None) -> Run:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env={**environ, **(env or {})},
+        cwd=cwd,
     )
     async with asyncio.timeout(60):
         out, err = await process.communicate()
@@ -209,6 +211,56 @@ async def test_plugins_lists_installed_packages_as_a_table() -> None:
         assert text == "no plugin packages installed\n"
 
 
+async def test_new_plugin_writes_a_package_that_declares_its_entry_point(tmp_path: Path) -> None:
+    run = await janusctl("new-plugin", "recordplay", str(tmp_path))
+    assert run.status == 0, run.err
+    folder = tmp_path / "janus-recordplay"
+    assert run.out.strip() == str(folder)
+    assert "pip install -e '.[testing]' && pytest" in run.err
+    for part in (
+        "pyproject.toml",
+        "README.md",
+        "CHANGELOG.md",
+        "src/janus_recordplay/__init__.py",
+        "src/janus_recordplay/handle.py",
+        "src/janus_recordplay/plugin.py",
+        "src/janus_recordplay/py.typed",
+        "tests/test_recordplay.py",
+    ):
+        assert (folder / part).is_file(), part
+    project = tomllib.loads((folder / "pyproject.toml").read_text())["project"]
+    assert project["name"] == "janus-recordplay"
+    assert project["entry-points"]["janus_webrtc"] == {"recordplay": "janus_recordplay.plugin"}
+    # DEST defaults to the current folder; --json gives the folder too
+    args = ("new-plugin", "my_thing", "--json", "--plugin-id", "acme.plugin.x")
+    run = await janusctl(*args, cwd=tmp_path)
+    assert (run.status, json.loads(run.out)) == (0, {"folder": "janus-my-thing"}), run.err
+    errors = tmp_path / "janus-my-thing/src/janus_my_thing/errors.py"
+    assert 'plugin_id = "acme.plugin.x"' in errors.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "wanted"),
+    [
+        (("Record-Play",), "janusctl new-plugin: plugin name 'Record-Play' must be lower case"),
+        (("class",), "plugin name 'class' must be lower case letters"),
+        (("x", "--plugin-id", "x"), "plugin id 'x' is not one such as 'janus.plugin.x'"),
+        (
+            ("recordplay", "{dest}"),
+            "cannot create janus-recordplay: {dest}/janus-recordplay exists",
+        ),
+        ((), "janusctl new-plugin: the following arguments are required: name"),
+    ],
+)
+async def test_new_plugin_usage_errors_are_one_line_and_status_2(
+    tmp_path: Path, args: tuple[str, ...], wanted: str
+) -> None:
+    (tmp_path / "janus-recordplay").mkdir()
+    argv = [a.format(dest=tmp_path) for a in args]
+    assert wanted.format(dest=tmp_path) in one_line_error(await janusctl("new-plugin", *argv), 2)
+    assert os.listdir(tmp_path) == ["janus-recordplay"]  # nothing written
+
+
 def complete(script: str, *words: str) -> list[str]:
     """Ask the bash completion function what it offers after ``words``."""
     quoted = " ".join(f"'{w}'" for w in words)
@@ -227,7 +279,10 @@ async def test_bash_completion_completes_commands_and_options() -> None:
     assert run.status == 0
     assert complete(run.out, "in") == ["info"]
     assert sorted(complete(run.out, "")) == sorted(
-        ["info", "plugins", "status", "sessions", "handle-info", "completion", *extra_commands()]
+        [
+            *("info", "plugins", "status", "sessions", "handle-info", "new-plugin", "completion"),
+            *extra_commands(),
+        ]
     )
     assert complete(run.out, "info", "--js") == ["--json"]
     assert complete(run.out, "--timeout", "3", "sess") == ["sessions"]

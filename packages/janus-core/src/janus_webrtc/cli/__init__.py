@@ -7,6 +7,7 @@ Examples::
     janusctl plugins
     JANUS_ADMIN_SECRET=... janusctl sessions http://127.0.0.1:7088/admin
     JANUS_ADMIN_SECRET=... janusctl handle-info ws://127.0.0.1:7188 SESSION HANDLE --json
+    janusctl new-plugin recordplay ~/src
     eval "$(janusctl completion bash)"
 
 Plugin packages add subcommands (``janusctl echotest``, ``janusctl textroom chat``,

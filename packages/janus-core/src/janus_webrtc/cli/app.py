@@ -20,7 +20,7 @@ import pluggy
 from .. import __version__, hookspecs
 from ..errors import JanusError
 from ..plugins import ENTRY_POINT_GROUP
-from . import builtin, completion
+from . import builtin, completion, new_plugin
 from .command import Command, Context, UsageError
 from .parser import build_parser
 from .render import render, to_json
@@ -58,8 +58,8 @@ def plugin_commands() -> tuple[list[Command], list[str]]:
 
 def _commands() -> tuple[list[Command], list[str]]:
     extra, problems = plugin_commands()
-    taken = {c.name for c in builtin.COMMANDS} | {completion.COMMAND.name}
-    commands = [*builtin.COMMANDS, completion.COMMAND]
+    commands = [*builtin.COMMANDS, new_plugin.COMMAND, completion.COMMAND]
+    taken = {c.name for c in commands}
     for command in extra:
         if command.name in taken:
             problems.append(f"subcommand {command.name!r} is defined twice: the first one wins")

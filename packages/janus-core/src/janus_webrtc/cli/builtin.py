@@ -1,6 +1,7 @@
 """The subcommands of the core: ``info``, ``plugins``, ``status``, ``sessions``, ``handle-info``.
 
-``completion`` lives in :mod:`janus_webrtc.cli.completion`; plugin packages add their own
+``new-plugin`` lives in :mod:`janus_webrtc.cli.new_plugin`, ``completion`` in
+:mod:`janus_webrtc.cli.completion`; plugin packages add their own
 through the ``janus_webrtc_cli_commands`` hook.
 """
 

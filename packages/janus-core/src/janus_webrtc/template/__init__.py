@@ -1,8 +1,8 @@
 """Create a new plugin package: the same shape as this project's own plugin packages.
 
-``python -m janus_webrtc.template NAME DEST`` (or :func:`create_plugin_package`) writes a
-complete, installable package for Janus's ``janus.plugin.NAME`` plugin into
-``DEST/janus-NAME``::
+``janusctl new-plugin NAME [DEST]`` (also ``python -m janus_webrtc.template NAME [DEST]``,
+or :func:`create_plugin_package`) writes a complete, installable package for Janus's
+``janus.plugin.NAME`` plugin into ``DEST/janus-NAME``::
 
     janus-NAME/
       pyproject.toml        the janus_webrtc entry point, a testing extra, pytest settings

@@ -1,0 +1,74 @@
+"""Every package's pyproject.toml has the metadata a release needs (read, not built).
+
+The built wheels' metadata is checked by ``nox -s build`` (``twine check --strict``); this
+test reads the sources, so a missing field shows in the core's quick tests already.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from janus_webrtc.template import create_plugin_package
+
+ROOT = Path(__file__).resolve().parents[3]
+"""The repository (its packages/ folder holds one folder per distribution)."""
+
+PACKAGES = sorted(p.parent for p in ROOT.glob("packages/*/pyproject.toml"))
+
+URLS = {"Homepage", "Documentation", "Source", "Issues", "Changelog"}
+CLASSIFIERS = {
+    "Framework :: AsyncIO",
+    "Programming Language :: Python :: 3.11",
+    "Programming Language :: Python :: 3.12",
+    "Programming Language :: Python :: 3.13",
+}
+CHANGELOG_URL = "https://github.com/janus-webrtc/janus-webrtc/blob/main/"
+
+
+def project(folder: Path) -> dict[str, Any]:
+    """The ``[project]`` table of the pyproject.toml in ``folder``."""
+    with (folder / "pyproject.toml").open("rb") as file:
+        table: dict[str, Any] = tomllib.load(file)["project"]
+    return table
+
+
+def check_common(folder: Path) -> dict[str, Any]:
+    """Assert the fields every package shares (own packages and generated ones); return them."""
+    meta = project(folder)
+    assert set(meta.get("urls", {})) >= URLS, f"{folder.name}: [project.urls] lacks a name"
+    classifiers = set(meta.get("classifiers", ()))
+    assert classifiers >= CLASSIFIERS, f"{folder.name}: lacks {CLASSIFIERS - classifiers}"
+    assert any(c.startswith("Development Status :: ") for c in classifiers), folder.name
+    assert "janus" in meta.get("keywords", ()), folder.name
+    assert meta.get("license"), folder.name
+    assert (folder / meta["readme"]).is_file(), f"{folder.name}: no {meta['readme']}"
+    return meta
+
+
+def test_there_are_seven_packages() -> None:
+    assert len(PACKAGES) == 7, PACKAGES
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=lambda p: p.name)
+def test_every_package_has_release_metadata(folder: Path) -> None:
+    meta = check_common(folder)
+    assert meta["license"] == "MIT" and meta["license-files"] == ["LICENSE"]
+    assert (folder / "LICENSE").is_file()
+    changelog = meta["urls"]["Changelog"]
+    assert changelog.startswith(CHANGELOG_URL), changelog
+    assert (ROOT / changelog.removeprefix(CHANGELOG_URL)).is_file(), changelog
+    assert changelog == f"{CHANGELOG_URL}packages/{folder.name}/CHANGELOG.md"
+    for name in URLS - {"Changelog"}:
+        assert meta["urls"][name].startswith("https://github.com/janus-webrtc/janus-webrtc")
+
+
+def test_a_generated_package_has_the_same_metadata(tmp_path: Path) -> None:
+    folder = create_plugin_package("recordplay", tmp_path)
+    meta = check_common(folder)
+    assert "recordplay" in meta["keywords"]
+    assert meta["urls"]["Changelog"].endswith("/CHANGELOG.md")
+    assert (folder / "CHANGELOG.md").is_file()
