@@ -151,3 +151,28 @@ def _janus_http(endpoints: JanusEndpoints, body: dict[str, object]) -> dict[str,
     data: dict[str, object] = reply["plugindata"]["data"]  # type: ignore[index]
     post(base, {"janus": "destroy"})
     return data
+
+
+@pytest.mark.janus
+async def test_fault_proxies_stall_resume_refuse_and_allow(
+    janus_server: JanusEndpoints, janus_transport: str
+) -> None:
+    import janus_webrtc
+    from janus_webrtc.testing import fault_proxy_for
+
+    url = janus_server.url(janus_transport)
+    async with fault_proxy_for(url) as proxy:
+        through = proxy.url_for(url)
+        async with janus_webrtc.connect(through, timeout=5, reconnect=False) as conn:
+            await conn.info()
+            proxy.stall()
+            with pytest.raises(janus_webrtc.JanusTimeoutError):
+                await conn.info(timeout=0.5)
+            proxy.resume()
+            await conn.info()
+            proxy.refuse()
+        with pytest.raises(janus_webrtc.ConnectError):
+            await janus_webrtc.connect(through, timeout=2)
+        proxy.allow()
+        async with janus_webrtc.connect(through, timeout=5) as conn:
+            assert (await conn.info()).name

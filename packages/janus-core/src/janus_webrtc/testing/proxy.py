@@ -68,7 +68,37 @@ class _Link:
                 writer.close()
 
 
-class FaultProxy:
+class _FaultControls:
+    """The faults both proxies inject on command: stall, resume, refuse, allow."""
+
+    def __init__(self) -> None:
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+        self._refusing = False
+
+    def reset(self) -> None:
+        """Drop every live connection (each proxy says how)."""
+        raise NotImplementedError
+
+    def stall(self) -> None:
+        """Stop forwarding; connections stay open (a frozen network or server)."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """Forward again after :meth:`stall` (what was held goes through in order)."""
+        self._flowing.set()
+
+    def refuse(self) -> None:
+        """Drop every new connection at once, and the live ones (the server is down)."""
+        self._refusing = True
+        self.reset()
+
+    def allow(self) -> None:
+        """Accept new connections again after :meth:`refuse`."""
+        self._refusing = False
+
+
+class FaultProxy(_FaultControls):
     """Forwards TCP connections from a local port to a target, and breaks them on command.
 
     Args:
@@ -84,6 +114,7 @@ class FaultProxy:
     def __init__(
         self, target_port: int, *, target_host: str = "127.0.0.1", listen_host: str = "127.0.0.1"
     ) -> None:
+        super().__init__()
         self.target_host = _loopback(target_host)
         self.target_port = target_port
         self._listen_host = _loopback(listen_host)
@@ -93,9 +124,6 @@ class FaultProxy:
         self._links: set[_Link] = set()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._flowing = asyncio.Event()
-        self._flowing.set()
-        self._refusing = False
 
     def __repr__(self) -> str:
         return (
@@ -174,23 +202,6 @@ class FaultProxy:
         for link in links:
             link.close(reset=reset)
 
-    def stall(self) -> None:
-        """Stop forwarding bytes; connections stay open (a frozen network)."""
-        self._flowing.clear()
-
-    def resume(self) -> None:
-        """Forward again after :meth:`stall` (held bytes go through in order)."""
-        self._flowing.set()
-
-    def refuse(self) -> None:
-        """Reset every new connection at once, and the live ones (the server is down)."""
-        self._refusing = True
-        self.reset()
-
-    def allow(self) -> None:
-        """Accept new connections again after :meth:`refuse`."""
-        self._refusing = False
-
     async def close(self) -> None:
         """Stop listening and drop every connection."""
         self.resume()
@@ -215,7 +226,7 @@ class FaultProxy:
         await self.close()
 
 
-class UnixFaultProxy:
+class UnixFaultProxy(_FaultControls):
     """Forwards Unix SEQPACKET connections to Janus's socket, and breaks them on command.
 
     The same faults as :class:`FaultProxy`, one record (one Janus message) at a time; its
@@ -231,17 +242,16 @@ class UnixFaultProxy:
     """
 
     def __init__(self, target_path: str) -> None:
+        super().__init__()
         self.target_path = target_path
         self.path = ""
         self.accepted = 0
         self.delay = 0.0
         self._folder: str | None = None
         self._listener: socket.socket | None = None
+        self._accepting: asyncio.Task[None] | None = None
         self._links: set[tuple[socket.socket, socket.socket]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._flowing = asyncio.Event()
-        self._flowing.set()
-        self._refusing = False
 
     def __repr__(self) -> str:
         return f"<UnixFaultProxy {self.path} -> {self.target_path} live={len(self._links)}>"
@@ -263,12 +273,25 @@ class UnixFaultProxy:
         """Start listening."""
         self._folder = tempfile.mkdtemp(prefix="janus-proxy-")
         self.path = os.path.join(self._folder, "proxy.sock")
+        self._listen()
+
+    def _listen(self) -> None:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener.setblocking(False)
         listener.bind(self.path)
         listener.listen()
         self._listener = listener
-        self._spawn(self._accept(listener))
+        self._accepting = self._spawn(self._accept(listener))
+
+    def _stop_listening(self) -> None:
+        if self._accepting is not None:
+            self._accepting.cancel()
+            self._accepting = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -336,22 +359,21 @@ class UnixFaultProxy:
 
     reset = cut
 
-    def stall(self) -> None:
-        """Stop forwarding records; connections stay open (a frozen server)."""
-        self._flowing.clear()
-
-    def resume(self) -> None:
-        """Forward again after :meth:`stall` (held records go through in order)."""
-        self._flowing.set()
-
     def refuse(self) -> None:
-        """Close every new connection at once, and the live ones (the server is down)."""
-        self._refusing = True
-        self.cut()
+        """Remove the socket file, so that connecting fails, and close the live connections.
+
+        A Unix socket that listens takes every connection into its backlog: only its absence
+        makes a connect fail, as with a Janus that is down.
+        """
+        super().refuse()
+        if self._listener is not None:
+            self._stop_listening()
 
     def allow(self) -> None:
-        """Accept new connections again after :meth:`refuse`."""
-        self._refusing = False
+        """Listen on the socket file again after :meth:`refuse`."""
+        super().allow()
+        if self._listener is None and self._folder is not None:
+            self._listen()
 
     async def close(self) -> None:
         """Stop listening, drop every connection and remove the socket file."""
@@ -360,9 +382,7 @@ class UnixFaultProxy:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+        self._stop_listening()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
