@@ -15,7 +15,7 @@ pytestmark = pytest.mark.janus
 
 @pytest.fixture
 def admin_url(janus_server: JanusEndpoints, janus_transport: str) -> str:
-    return janus_server.admin_ws_url if janus_transport == "ws" else janus_server.admin_http_url
+    return janus_server.admin_url(janus_transport)
 
 
 async def test_status_settings_and_plugin_messages(
@@ -77,7 +77,7 @@ async def test_a_wrong_admin_secret_is_refused_and_never_shown(
 
 async def test_tokens_need_token_auth(janus_server_factory, janus_transport: str) -> None:  # type: ignore[no-untyped-def]
     server: JanusEndpoints = janus_server_factory(token_auth=True)
-    url = server.admin_ws_url if janus_transport == "ws" else server.admin_http_url
+    url = server.admin_url(janus_transport)
     async with admin.connect(url, admin_secret=server.admin_secret) as api:
         assert (await api.get_status()).token_auth
         plugins = await api.add_token("TOKEN-FOR-TEST-8", plugins=["janus.plugin.echotest"])

@@ -60,7 +60,7 @@ class EchoHandle(WebRTCHandle):
 
 @pytest.fixture
 def admin_url(janus_server: JanusEndpoints, janus_transport: str) -> str:
-    return janus_server.admin_ws_url if janus_transport == "ws" else janus_server.admin_http_url
+    return janus_server.admin_url(janus_transport)
 
 
 # -- (a) an HTTP destroy is not a timeout -----------------------------------------------------
