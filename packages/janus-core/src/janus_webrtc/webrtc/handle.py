@@ -8,10 +8,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Coroutine, Mapping
-from pathlib import Path
+from collections.abc import Coroutine, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Self, final, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, final
 
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.exceptions import OperationError
@@ -19,13 +18,11 @@ from aiortc.exceptions import OperationError
 from .. import protocol
 from ..errors import (
     JanusError,
-    JanusTimeoutError,
     MediaRejectedError,
     PeerConnectionError,
     ProtocolError,
     StateError,
 )
-from ..handle import Handle
 from ..messages import (
     Candidate,
     Event,
@@ -38,14 +35,16 @@ from ..messages import (
     WebRTCUp,
 )
 from ..webrtc_channels import DataChannel
-from ..webrtc_events import ConnectionStateChanged, IceStateChanged, RemoteTrack, WebRTCStats
+from ..webrtc_events import ConnectionStateChanged, IceStateChanged, WebRTCStats
 from ..webrtc_sdp import sdp_candidates
 from . import _ice, _rtp, _stats
 from ._call import Call
+from ._channels import DataChannelsMixin
 from ._local import LocalTrack, Sender
+from ._media_in import RemoteMediaMixin
+from ._media_out import LocalMediaMixin
 from ._offers import attach_to_offer, check_answerable, rejected_media, to_rtc_candidate
 from ._peer import for_janus
-from .sink import MediaSink, SinkT, _SinkEntry
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -77,10 +76,8 @@ class _HideSdpSecrets(logging.Filter):
 _SDP_FILTER = _HideSdpSecrets()
 logging.getLogger("aiortc.rtcpeerconnection").addFilter(_SDP_FILTER)
 
-_DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
 
-
-class WebRTCHandle(Handle):
+class WebRTCHandle(LocalMediaMixin, RemoteMediaMixin, DataChannelsMixin):
     """A handle with one aiortc ``RTCPeerConnection``: the base of plugin packages' handles.
 
     Created by :meth:`Session.attach` like any handle. See :mod:`janus_webrtc.webrtc` for the
@@ -155,10 +152,6 @@ class WebRTCHandle(Handle):
         self._released = False
 
     # -- configuration and state ------------------------------------------------------------
-
-    @property
-    def _pc(self) -> RTCPeerConnection | None:
-        return self._call.pc
 
     @property
     def rtc_configuration(self) -> RTCConfiguration | None:
@@ -328,271 +321,6 @@ class WebRTCHandle(Handle):
             waiter.cancel()
             return
         await waiter
-
-    # -- local media --------------------------------------------------------------------------
-
-    def add_track(self, track: MediaStreamTrack, *, direction: str = "sendrecv") -> None:
-        """Add a local track to send (audio or video), kept until removed or the handle closes.
-
-        The track goes out from the next negotiation on (renegotiate if a call is up): on a new
-        m-line of the next offer, or on an m-line of its kind in Janus's next offer. It is
-        stopped when the handle is detached or closed.
-
-        Args:
-            track: Any aiortc ``MediaStreamTrack`` (a ``MediaPlayer``'s track, a generator...).
-            direction: ``"sendrecv"`` (also receive the echo/peer's media) or ``"sendonly"``.
-
-        Raises:
-            ValueError: Unknown kind or direction, or the track was added already.
-            StateError: The handle is detached.
-        """
-        self._check_attached("add a track")
-        if track.kind not in ("audio", "video"):
-            raise ValueError(f"cannot add a track of kind {track.kind!r}")
-        if direction not in ("sendrecv", "sendonly"):
-            raise ValueError("direction must be 'sendrecv' or 'sendonly' for a local track")
-        if any(local.track is track for local in self._local):
-            raise ValueError("this track was added already")
-        self._local.append(LocalTrack(track, direction))
-
-    def add_player(self, player: Any, *, direction: str = "sendrecv") -> None:
-        """Add the audio and video tracks of an aiortc ``MediaPlayer`` (file, device, URL).
-
-        The player is stopped when the handle is detached or closed.
-        """
-        for track in (player.audio, player.video):
-            if track is not None:
-                self.add_track(track, direction=direction)
-        self._players.append(player)
-
-    def add_receiver(self, kind: str, *, direction: str = "recvonly") -> None:
-        """Ask to receive a medium without sending one (adds a ``recvonly`` transceiver).
-
-        Raises:
-            StateError: The handle is detached.
-        """
-        self._check_attached("add a receiver")
-        if kind not in ("audio", "video") or direction not in ("recvonly", "inactive"):
-            raise ValueError("kind must be audio/video and direction recvonly/inactive")
-        self._ensure_pc().addTransceiver(kind, direction=direction)
-
-    @property
-    def local_tracks(self) -> tuple[MediaStreamTrack, ...]:
-        """The local tracks added and not removed."""
-        return tuple(local.track for local in self._local)
-
-    def replace_track(self, old: MediaStreamTrack, new: MediaStreamTrack | None) -> None:
-        """Send ``new`` instead of ``old`` at once, without renegotiation.
-
-        The old track is stopped. ``new=None`` sends nothing on that m-line (it stays
-        negotiated; use :meth:`remove_track` and renegotiate to drop it).
-
-        Raises:
-            ValueError: ``old`` was not added, or ``new`` is of another kind.
-        """
-        local = self._find_local(old)
-        if new is not None and new.kind != old.kind:
-            raise ValueError(f"cannot replace a {old.kind} track with a {new.kind} track")
-        sender = self._call.senders.get(local)
-        if new is None:
-            if sender is not None:
-                sender.transceiver.sender.replaceTrack(None)
-                sender.track.stop()
-                del self._call.senders[local]
-            self._local.remove(local)
-        else:
-            local.track = new
-            if sender is not None:
-                sender.track.source = new
-        old.stop()
-
-    def remove_track(self, track: MediaStreamTrack) -> None:
-        """Stop sending a local track; renegotiate to tell Janus.
-
-        The m-line stays (receive-only if it was ``sendrecv``, else inactive); the track is
-        stopped.
-
-        Raises:
-            ValueError: The track was not added.
-        """
-        local = self._find_local(track)
-        self._local.remove(local)
-        sender = self._call.senders.pop(local, None)
-        if sender is not None:
-            transceiver = sender.transceiver
-            transceiver.sender.replaceTrack(None)
-            transceiver.direction = (
-                "recvonly" if transceiver.direction == "sendrecv" else "inactive"
-            )
-            sender.track.stop()
-        track.stop()
-
-    def set_direction(self, kind_or_mid: str, direction: str) -> None:
-        """Change the direction of the m-lines of a kind (or one mid); renegotiate after.
-
-        Raises:
-            ValueError: Unknown direction, or no such m-line.
-        """
-        if direction not in _DIRECTIONS:
-            raise ValueError(f"unknown direction {direction!r}")
-        pc = self._pc
-        matched = [
-            t
-            for t in (pc.getTransceivers() if pc is not None else [])
-            if kind_or_mid in (t.kind, t.mid) and not t.stopped
-        ]
-        if not matched:
-            raise ValueError(f"no m-line of kind or mid {kind_or_mid!r}")
-        for transceiver in matched:
-            transceiver.direction = direction
-
-    def _find_local(self, track: MediaStreamTrack) -> LocalTrack:
-        for local in self._local:
-            if local.track is track:
-                return local
-        raise ValueError("this track was not added to the handle")
-
-    # -- remote media ---------------------------------------------------------------------
-
-    @property
-    def remote_tracks_now(self) -> tuple[RemoteTrack, ...]:
-        """The remote tracks of the current peer connection."""
-        return tuple(self._call.remote.values())
-
-    async def remote_tracks(self) -> AsyncIterator[RemoteTrack]:
-        """Iterate remote tracks: those present, then each new one, until the handle detaches.
-
-        Each is also published as a :class:`~janus_webrtc.webrtc_events.RemoteTrack` event.
-        """
-        queue = self.subscribe(RemoteTrack)
-        try:
-            seen: set[int] = set()
-            for event in list(self._call.remote.values()):
-                seen.add(id(event))
-                yield event
-            async for item in queue:
-                if isinstance(item, RemoteTrack) and id(item) not in seen:
-                    yield item
-        finally:
-            self.unsubscribe(queue)
-
-    @overload
-    def record_to(self, sink: SinkT, *, kinds: tuple[str, ...] = ...) -> SinkT: ...
-
-    @overload
-    def record_to(self, sink: str | Path, *, kinds: tuple[str, ...] = ...) -> MediaSink: ...
-
-    def record_to(
-        self, sink: MediaSink | str | Path, *, kinds: tuple[str, ...] = ("audio", "video")
-    ) -> MediaSink:
-        """Feed remote tracks (present and future) of ``kinds`` to a sink, for this call.
-
-        Args:
-            sink: aiortc's ``MediaRecorder`` or ``MediaBlackhole``, a
-                :class:`~janus_webrtc.media.FrameCounter`, or a file path (a ``MediaRecorder``
-                is made for it; the format follows the extension).
-            kinds: Which media to feed it.
-
-        Returns:
-            The sink, typed as given (``record_to(FrameCounter())`` is a ``FrameCounter``). It
-            is started once negotiation delivers tracks, and stopped at hangup or close (a
-            ``MediaRecorder`` then closes its file): sinks end with each call.
-        """
-        self._check_attached("record")
-        if isinstance(sink, str | Path):
-            from aiortc.contrib.media import MediaRecorder
-
-            sink = MediaRecorder(str(sink))
-        entry = _SinkEntry(sink, kinds)
-        call = self._call
-        call.sinks.append(entry)
-        for event in call.remote.values():
-            if event.kind in kinds:
-                entry.add(event)
-        if call.remote:
-            self._spawn(entry.start())
-        return sink
-
-    def blackhole(self) -> MediaSink:
-        """Read and discard every remote track (so undelivered frames never pile up)."""
-        from aiortc.contrib.media import MediaBlackhole
-
-        return self.record_to(MediaBlackhole())
-
-    async def stop_recording(self, sink: MediaSink) -> None:
-        """Stop a sink given to :meth:`record_to` and forget it."""
-        for entry in list(self._call.sinks):
-            if entry.sink is sink:
-                self._call.sinks.remove(entry)
-                await sink.stop()
-
-    # -- data channels --------------------------------------------------------------------
-
-    def create_data_channel(
-        self,
-        label: str,
-        *,
-        ordered: bool = True,
-        max_retransmits: int | None = None,
-        max_packet_life_time: int | None = None,
-        protocol: str = "",
-    ) -> DataChannel:
-        """Open a labelled data channel (creating the peer connection if needed).
-
-        Created before the first offer, it is negotiated with it; created later, renegotiate
-        if the SDP had no data channel yet. Messages sent before it opens are queued.
-
-        Raises:
-            ValueError: A channel with that label exists.
-            StateError: The handle is detached.
-        """
-        self._check_attached("create a data channel")
-        if label in self._call.channels:
-            raise ValueError(f"a data channel labelled {label!r} exists already")
-        rtc = self._ensure_pc(for_data_channel=True).createDataChannel(
-            label,
-            ordered=ordered,
-            maxRetransmits=max_retransmits,
-            maxPacketLifeTime=max_packet_life_time,
-            protocol=protocol,
-        )
-        return self._add_channel(self._call, rtc)
-
-    async def data_channel(self, label: str, *, timeout: float | None = None) -> DataChannel:
-        """Return the data channel with this label, waiting for Janus to open it if needed.
-
-        Raises:
-            JanusTimeoutError: No such channel in time.
-            StateError: The handle is detached, or hung up while waiting.
-        """
-        self._check_attached("wait for a data channel")
-        existing = self._call.channels.get(label)
-        if existing is not None:
-            return existing
-        limit = self._limit(timeout)
-        future: asyncio.Future[DataChannel] = asyncio.get_running_loop().create_future()
-        self._channel_waiters.setdefault(label, []).append(future)
-        try:
-            async with asyncio.timeout(limit):
-                return await future
-        except TimeoutError:
-            raise JanusTimeoutError(f"no data channel {label!r} within {limit} s") from None
-        finally:
-            waiters = self._channel_waiters.get(label)
-            if waiters is not None and future in waiters:
-                waiters.remove(future)
-
-    @property
-    def data_channels(self) -> Mapping[str, DataChannel]:
-        """The data channels of the current peer connection, by label."""
-        return dict(self._call.channels)
-
-    def _add_channel(self, call: Call, rtc: Any) -> DataChannel:
-        channel = call.add_channel(rtc, self._events.publish)
-        for future in self._channel_waiters.pop(channel.label, []):
-            if not future.done():
-                future.set_result(channel)
-        return channel
 
     # -- negotiation ----------------------------------------------------------------------
 
