@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, ClassVar
 
 from aiortc import RTCConfiguration, RTCPeerConnection
 
+from ..errors import MediaRejectedError
 from ..handle import Handle
 from ..messages import SlowLink
 from ..webrtc_channels import DataChannel
@@ -25,6 +26,11 @@ __all__ = ["WebRTCBase"]
 
 class WebRTCBase(Handle):
     """The private attributes of a WebRTC handle, and the methods its parts share."""
+
+    # Class settings, given their values (and documented) by ``WebRTCHandle``.
+    hangup_timeout: ClassVar[float]
+    new_call_grace: ClassVar[float]
+    media_rejected_error: ClassVar[type[MediaRejectedError]]
 
     _rtc_configuration: RTCConfiguration | None
     _call: Call

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from aiortc import RTCConfiguration, RTCPeerConnection
 
-from ..errors import (
-    PeerConnectionError,
-    StateError,
-)
-from ..messages import (
-    MediaState,
-    SlowLink,
-    WebRTCUp,
-)
+from ..errors import PeerConnectionError, StateError
+from ..messages import MediaState, SlowLink, WebRTCUp
 from ..webrtc_events import ConnectionStateChanged, WebRTCStats
 from . import _stats
 from ._base import WebRTCBase
