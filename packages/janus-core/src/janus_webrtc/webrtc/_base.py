@@ -16,7 +16,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection
 
 from ..errors import MediaRejectedError
 from ..handle import Handle
-from ..messages import SlowLink
+from ..messages import Jsep, SlowLink
 from ..webrtc_channels import DataChannel
 from ._call import Call
 from ._local import LocalTrack
@@ -55,6 +55,18 @@ class WebRTCBase(Handle):
         self, *, for_answer: bool = False, for_data_channel: bool = False
     ) -> RTCPeerConnection:
         """Return the call's peer connection, creating it first if needed (negotiation)."""
+        raise NotImplementedError
+
+    async def _create_offer(self) -> Jsep:
+        """Create and set the local offer (negotiation)."""
+        raise NotImplementedError
+
+    async def apply_answer(self, answer: Jsep) -> None:
+        """Apply Janus's answer to the offer sent (negotiation)."""
+        raise NotImplementedError
+
+    async def _close_pc(self, reason: str, *, only: RTCPeerConnection | None = None) -> None:
+        """End the current call and release it whole (closing)."""
         raise NotImplementedError
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:

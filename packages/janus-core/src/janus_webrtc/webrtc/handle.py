@@ -22,15 +22,9 @@ from ..errors import (
     StateError,
 )
 from ..messages import (
-    Candidate,
-    Event,
-    HangUp,
     Jsep,
-    MediaState,
     PluginResponse,
     SlowLink,
-    Trickle,
-    WebRTCUp,
 )
 from ..webrtc_channels import DataChannel
 from ..webrtc_events import ConnectionStateChanged, IceStateChanged
@@ -39,11 +33,13 @@ from . import _ice, _rtp
 from ._call import Call
 from ._channels import DataChannelsMixin
 from ._close import CloseMixin
+from ._events import JanusEventsMixin
 from ._local import LocalTrack, Sender
 from ._media_in import RemoteMediaMixin
 from ._media_out import LocalMediaMixin
-from ._offers import attach_to_offer, check_answerable, rejected_media, to_rtc_candidate
+from ._offers import attach_to_offer, check_answerable, rejected_media
 from ._peer import for_janus
+from ._restart import IceRestartMixin
 from ._state import StateMixin
 
 if TYPE_CHECKING:
@@ -77,7 +73,15 @@ _SDP_FILTER = _HideSdpSecrets()
 logging.getLogger("aiortc.rtcpeerconnection").addFilter(_SDP_FILTER)
 
 
-class WebRTCHandle(StateMixin, LocalMediaMixin, RemoteMediaMixin, DataChannelsMixin, CloseMixin):
+class WebRTCHandle(
+    StateMixin,
+    LocalMediaMixin,
+    RemoteMediaMixin,
+    DataChannelsMixin,
+    IceRestartMixin,
+    JanusEventsMixin,
+    CloseMixin,
+):
     """A handle with one aiortc ``RTCPeerConnection``: the base of plugin packages' handles.
 
     Created by :meth:`Session.attach` like any handle. See :mod:`janus_webrtc.webrtc` for the
@@ -354,72 +358,6 @@ class WebRTCHandle(StateMixin, LocalMediaMixin, RemoteMediaMixin, DataChannelsMi
         await self.hangup_media(reason="media restart", timeout=timeout)
         return await self.negotiate_offer(body, timeout=timeout)
 
-    async def restart_ice(
-        self, body: Mapping[str, Any], *, timeout: float | None = None
-    ) -> PluginResponse:
-        """Restart ICE from this side: offer new ICE credentials with ``body``.
-
-        The peer connection, DTLS and media stay; Janus restarts its ICE agent. aiortc has no
-        API for this: a private module does it on aioice's connection (the pair in use is kept
-        and nominated again), on the aioice versions it was tested on. Restarts Janus
-        initiates (a new offer with new credentials, applied with :meth:`answer`) are
-        followed automatically.
-
-        Args:
-            body: The plugin request carrying the offer (such as ``{"audio": True}``).
-            timeout: Seconds to wait for the plugin's answer.
-
-        Returns:
-            The plugin's response.
-
-        Raises:
-            StateError: No call is up.
-            PeerConnectionError: The restart failed (an untested aioice, or the pair could not
-                be nominated again).
-        """
-        self._check_attached("restart ICE")
-        async with self._negotiation_lock:
-            pc = self._prepare_ice_restart()
-            offer = await self._create_offer()
-            response = await self.send(body, jsep=offer, timeout=timeout)
-            if response.jsep is None:
-                raise ProtocolError(f"{self.plugin} answered the ICE restart without a JSEP")
-            await self.apply_answer(response.jsep)
-            await self._finish_ice_restart(pc)
-            return response
-
-    def _prepare_ice_restart(self) -> RTCPeerConnection:
-        """Give the current peer connection new local ICE credentials (protected).
-
-        For plugins whose restart offer travels another way (VideoCall's ``set``): call this,
-        send :meth:`create_offer`'s offer, apply the answer, then :meth:`_finish_ice_restart`.
-
-        Raises:
-            StateError: No call is up.
-            PeerConnectionError: aioice cannot be restarted (an untested version).
-        """
-        pc = self._pc
-        if pc is None or pc.remoteDescription is None:
-            raise StateError(f"cannot restart ICE: handle {self.id} has no call up")
-        try:
-            _ice.new_local_credentials(pc)
-        except RuntimeError as exc:
-            raise PeerConnectionError(f"cannot restart ICE: {exc}") from exc
-        return pc
-
-    async def _finish_ice_restart(self, pc: RTCPeerConnection) -> None:
-        """Nominate the pair in use again after the restart answer was applied (protected).
-
-        Raises:
-            PeerConnectionError: The pair could not be nominated again.
-        """
-        try:
-            async with asyncio.timeout(self.session.connection.timeout):
-                await _ice.renominate(pc)
-        except Exception as exc:
-            reason = "no answer to the check" if isinstance(exc, TimeoutError) else exc
-            raise PeerConnectionError(f"ICE restart of handle {self.id} failed: {reason}") from exc
-
     async def _after_hangup_grace(self) -> None:
         """Before a new peer connection, let Janus finish closing the last one."""
         if self._pc is not None or self._janus_hung_up_at is None:
@@ -463,51 +401,3 @@ class WebRTCHandle(StateMixin, LocalMediaMixin, RemoteMediaMixin, DataChannelsMi
     async def _start_sinks(self) -> None:
         for entry in self._call.sinks:
             await entry.start()
-
-    async def _add_candidate(self, pc: RTCPeerConnection, candidate: Candidate | None) -> None:
-        if pc is not self._pc:
-            return
-        if candidate is None:
-            await pc.addIceCandidate(None)
-            return
-        try:
-            rtc = to_rtc_candidate(candidate)
-        except ValueError:
-            logger.warning("handle %d: unreadable candidate from Janus ignored", self.id)
-            return
-        await pc.addIceCandidate(rtc)
-
-    # -- Janus events ---------------------------------------------------------------------
-
-    def _event_received(self, event: Event) -> None:
-        call = self._call
-        if isinstance(event, Trickle):
-            self._on_trickle(event)
-        elif isinstance(event, WebRTCUp):
-            call.webrtc_up = True
-        elif isinstance(event, MediaState):
-            call.media[(event.kind, event.mid)] = event.receiving
-        elif isinstance(event, SlowLink):
-            self._slowlinks += 1
-            self._last_slowlink = event
-        elif isinstance(event, HangUp):
-            self._janus_hung_up_at = time.monotonic()
-            if call.pc is not None:
-                call.janus_hung_up = True
-            if self._hangups_expected > 0:
-                self._hangups_expected -= 1
-            elif call.pc is not None:
-                self._spawn(self._close_pc(f"Janus hung up ({event.reason})", only=call.pc))
-
-    def _on_trickle(self, event: Trickle) -> None:
-        call = self._call
-        candidate = event.candidate
-        if candidate is not None:
-            call.note_candidate(candidate.candidate)
-        pc = call.pc
-        if pc is not None and call.remote_description_set:
-            self._spawn(self._add_candidate(pc, candidate))
-        else:
-            # Kept until the remote description is set (the peer connection may not even
-            # exist yet when Janus offers and trickles at once).
-            call.pending_candidates.append(candidate)
