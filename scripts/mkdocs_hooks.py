@@ -3,6 +3,8 @@
 - Every public module of every package under ``packages/`` (the core first) gets a generated
   page ``reference/<module>.md`` holding ``::: <module>``; they fill the ``API reference``
   section of the nav. A new module or a new package needs no edit to ``mkdocs.yml``.
+  A class composed of mixins from private modules (``WebRTCHandle``) shows the public
+  members it inherits from them (``inherited_members``), as if they were its own.
 - Every ``docs/plugins/<name>.md`` that a plugin package's authors add is appended to the
   ``Plugin packages`` section of the nav (after ``plugins/index.md``), in name order.
 - Every package's ``CHANGELOG.md`` becomes a generated page ``changelogs/<folder>.md`` in the
@@ -13,6 +15,7 @@ Referenced from ``mkdocs.yml`` (``hooks:``).
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -59,8 +62,51 @@ def _public_modules(package_dir: Path, import_name: str) -> list[str]:
     return sorted(modules, key=lambda m: (m.count(".") > 0, m))
 
 
-def _page(module: str, has_submodules: bool) -> str:
+def _private_bases(tree: ast.Module) -> dict[str, str]:
+    """Names imported by ``from ._private import Name``: name -> private module's stem."""
+    found = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 1
+            and node.module
+            and node.module.startswith("_")
+            and "." not in node.module
+        ):
+            found.update({alias.asname or alias.name: node.module for alias in node.names})
+    return found
+
+
+def _mixed_in(path: Path, seen: frozenset[Path] = frozenset()) -> list[str]:
+    """Public members the classes of a module inherit from classes of private siblings."""
+    if path in seen or not path.is_file():
+        return []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    private = _private_bases(tree)
+    names: list[str] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for base in node.bases:
+            if not (isinstance(base, ast.Name) and base.id in private):
+                continue
+            source = path.with_name(private[base.id] + ".py")
+            for item in ast.parse(source.read_text(encoding="utf-8")).body:
+                if isinstance(item, ast.ClassDef) and item.name == base.id:
+                    names += [
+                        member.name
+                        for member in item.body
+                        if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef)
+                        and not member.name.startswith("_")
+                    ]
+            names += _mixed_in(source, seen | {path})
+    return sorted(set(names))
+
+
+def _page(module: str, has_submodules: bool, inherited: list[str] | None = None) -> str:
     options = "      members: false\n" if has_submodules else ""
+    if inherited:
+        options += f"      inherited_members: {inherited!r}\n"
     return f"# `{module}`\n\n::: {module}\n    options:\n      show_root_heading: false\n{options}"
 
 
@@ -82,7 +128,11 @@ def _reference_nav() -> list[dict[str, Any]]:
         for module in modules:
             uri = f"reference/{module}.md"
             prefix = module + "."
-            _generated[uri] = _page(module, any(m.startswith(prefix) for m in modules))
+            parts = module.split(".")[1:]
+            source = package_dir.joinpath(*parts).with_suffix(".py")
+            _generated[uri] = _page(
+                module, any(m.startswith(prefix) for m in modules), _mixed_in(source)
+            )
             pages.append({module: uri})
         sections.append({distribution: pages})
     return sections

@@ -35,9 +35,12 @@ replaces the whole peer connection.
 Not supported (aiortc 1.16 limits): sending trickled candidates (a complete SDP is sent
 instead), simulcast sending.
 
-Modules: :mod:`.handle` (the class), :mod:`.sink` (what ``record_to`` takes); private ones
-hold one call's state, local track senders, offer/answer fitting, peer connection set-up and
-close, statistics, and the aiortc/aioice repairs with the versions they were tested on.
+Modules: :mod:`.handle` (the class and its negotiation), :mod:`.sink` (what ``record_to``
+takes). ``WebRTCHandle`` is composed of private mixins, one job each, on a typed shared base:
+state and statistics, local media, remote media and sinks, data channels, ICE restart, Janus's
+events and trickle, hangup and close. Other private modules hold one call's state, local track
+senders, offer/answer fitting, peer connection set-up and close, statistics, and the
+aiortc/aioice repairs with the versions they were tested on.
 """
 
 from __future__ import annotations
