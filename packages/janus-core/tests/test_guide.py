@@ -56,4 +56,4 @@ def test_the_webrtc_guide_runs(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("CI", "true")  # nothing may be skipped
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
-    result.assert_outcomes(passed=6)  # three tests, over ws and http
+    result.assert_outcomes(passed=9)  # three tests, over ws, http and unix

@@ -140,4 +140,4 @@ def test_a_generated_package_installs_and_passes_its_tests(
         timeout=300,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert "6 passed" in run.stdout, run.stdout[-2000:]  # two tests run over ws and http
+    assert "8 passed" in run.stdout, run.stdout[-2000:]  # 1 + 1 + two tests over ws, http, unix

@@ -295,7 +295,8 @@ def test_lost_port_race_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
         with JanusServer(plugins=("echotest",)) as server:
             ws_port = _port(server.endpoints.ws_url)
 
-    assert len(picked) == 2
+    # the busy set, then free ones (one more set for each pfunix start-up race, see server.py)
+    assert len(picked) >= 2 and picked[0][2] == busy_port
     assert ws_port != busy_port
 
 
