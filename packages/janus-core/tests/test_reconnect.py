@@ -243,3 +243,30 @@ async def test_a_drop_while_claiming_opens_another_transport_and_loses_no_sessio
     assert transports[1].requests("claim") and transports[2].requests("claim")
     assert transports[2].opened_sessions == [77]
     await conn.close()
+
+
+async def test_a_request_woken_by_a_reconnection_that_drops_again_waits_for_the_next() -> None:
+    """The drop can come between the reconnection waking a request and the request running."""
+    known: set[int] = set()
+    transports: list[FakeTransport] = []
+
+    def factory() -> FakeTransport:
+        transports.append(FakeTransport(_fake_janus(known)))
+        return transports[-1]
+
+    conn = janus_webrtc.Connection(factory(), reconnect=factory, timeout=2)
+    await conn.open()
+    kept = await conn.create_session()
+
+    def drop_the_second_at_once(event: janus_webrtc.ConnectionStatusChanged) -> None:
+        if event.state is ConnectionState.OPEN and len(transports) == 2:
+            # scheduled before the waiting request wakes up
+            asyncio.get_running_loop().call_soon(transports[1].drop, TransportClosedError("again"))
+
+    conn.on(drop_the_second_at_once, janus_webrtc.ConnectionStatusChanged)
+    transports[0].drop(TransportClosedError("cut"))
+    assert conn.state is ConnectionState.RECONNECTING
+    await kept.keepalive(timeout=5)  # raised StateError "connection is reconnecting" before
+    assert conn.state is ConnectionState.OPEN and len(transports) == 3
+    assert transports[2].requests("keepalive")
+    await conn.close()

@@ -549,7 +549,10 @@ class Connection:
         if self._state is ConnectionState.RECONNECTING:
             try:
                 async with asyncio.timeout(limit):
-                    await self._reconnected.wait()
+                    # Woken by a reconnection, the connection may have dropped again before
+                    # this task ran: then it waits for the next one.
+                    while self._state is ConnectionState.RECONNECTING:
+                        await self._reconnected.wait()
             except TimeoutError:
                 raise JanusTimeoutError(
                     f"cannot send {kind!r}: still reconnecting after {limit} s"
