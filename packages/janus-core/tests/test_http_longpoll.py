@@ -210,6 +210,53 @@ async def test_requests_are_held_until_the_probe_answers_however_long_it_takes()
     await asyncio.gather(task, return_exceptions=True)
 
 
+async def test_a_poll_slow_to_go_out_after_a_reset_still_carries_its_probe() -> None:
+    # On a loaded machine the poll parked after a reset can take seconds to reach the wire.
+    # Its probe used to be given up after 2 s and put off to the next poll, up to 30 s away:
+    # the dead poll stayed parked and requests were held until they timed out (CI, 3.13).
+    script = _Script([RESET])
+    poller = script.poller()
+    scripted = script._poll
+    calls = 0
+
+    async def poll(sent: asyncio.Event) -> PollOutcome:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            await asyncio.sleep(2.5)  # the fault itself: the GET goes out late
+            sent.set()
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # the probe runs once the poll is out
+            return PollOutcome(200, [_probe_detached(1)])
+        return await scripted(sent)
+
+    poller._poll = poll
+    async with asyncio.timeout(10):
+        await poller.run()
+    assert script.probes == 1
+    assert not poller.recovering, "the probe was given up: requests stay held"
+    assert script.delivered == []  # the probe's event is recognised, not delivered
+
+
+async def test_a_poll_that_never_goes_out_passes_its_probe_to_the_next() -> None:
+    script = _Script([RESET, PollOutcome(200, [_probe_detached(1)])])
+    poller = script.poller()
+    scripted = script._poll
+    calls = 0
+
+    async def poll(sent: asyncio.Event) -> PollOutcome:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # refused before it was sent: nothing parked by it
+            return PollOutcome(None, error="ClientConnectorError", sent=False)
+        return await scripted(sent)
+
+    poller._poll = poll
+    async with asyncio.timeout(5):
+        await poller.run()
+    assert script.probes == 1 and not poller.recovering
+
+
 # -- against the real Janus, through a resetting proxy -----------------------------------------
 
 

@@ -30,10 +30,6 @@ EARLY_KEEPALIVE = 25.0
 """A poll answered by a bare keepalive sooner than this (Janus waits 30 s) means a dead poll
 took an event."""
 
-SEND_LIMIT = 2.0
-"""Seconds at most a new poll may take to go out after a reset before its probe is put off to
-the next poll."""
-
 _BACKOFF = (0.0, 0.05, 0.2, 0.5, 1.0, 2.0)
 """Waits before re-polling after consecutive failures."""
 
@@ -147,10 +143,17 @@ class SessionPoller:
             while True:
                 sent = asyncio.Event()
                 started = self._clock()
+                probing: asyncio.Task[None] | None = None
                 if self._probe_needed:
                     self._probe_needed = False
-                    self._spawn(self._probe_when_sent(sent))
+                    probing = self._spawn(self._probe_when_sent(sent))
                 outcome = await self._poll(sent)
+                if probing is not None and not sent.is_set():
+                    # The poll never went out: its probe goes with the next one. (However
+                    # long a poll takes to go out, its probe waits for it: a probe given up
+                    # on would leave the dead poll parked and the requests held.)
+                    probing.cancel()
+                    self._probe_needed = True
                 if outcome.dropped:
                     self._lost(1, f"an answer to a long-poll was unreadable: {outcome.error}")
                 if outcome.status is None:
@@ -239,6 +242,8 @@ class SessionPoller:
             self._lost(1, "a reset long-poll took an event")
         if not self._dead:
             self._recovered.set()
+        elif not self._probes_out:
+            self._probe_needed = True  # another dead poll is parked: the next poll probes it
 
     def _probe_arrived(self, probe: int) -> None:
         logger.debug(
@@ -269,12 +274,7 @@ class SessionPoller:
         self._events_lost(count)
 
     async def _probe_when_sent(self, sent: asyncio.Event) -> None:
-        try:
-            async with asyncio.timeout(SEND_LIMIT):
-                await sent.wait()
-        except TimeoutError:
-            self._probe_needed = True
-            return
+        await sent.wait()
         for _ in range(PROBE_ATTEMPTS):
             made: list[int] = []
             try:
@@ -302,10 +302,11 @@ class SessionPoller:
         made.append(handle_id)
         self._probes_out[handle_id] = None
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
+    def _spawn(self, coroutine: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+        return task
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
