@@ -464,6 +464,16 @@ async def test_remote_publisher_relays_media_between_rooms(
     assert joined.id is not None
     other = (await admin.create_room(secret=secret)).room
     try:
+        # Janus 1.1.2 puts a remote publisher in its room from the publisher's own thread,
+        # after answering add_remote_publisher: a subscriber joining before that gets 428
+        # (No such feed). Its arrival is announced to the room's participants: wait for it.
+        watcher = await janus_handle_factory(VideoRoomPublisher)
+        await watcher.join(other, display="watcher")
+        arrived = watcher.wait_for(
+            Publishers,
+            predicate=lambda e: any(p.display == "alice (remote)" for p in e.publishers),
+            timeout=10,
+        )
         remote = await admin.add_remote_publisher(
             other,
             display="alice (remote)",
@@ -486,6 +496,7 @@ async def test_remote_publisher_relays_media_between_rooms(
         )
         (recipient,) = await admin.list_remotes(room, joined.id, secret=secret)
         assert (recipient.remote_id, recipient.port) == ("to-other", remote.port)
+        assert [p.id for p in (await arrived).publishers] == [remote.id]
 
         sub = await janus_handle_factory(VideoRoomSubscriber)
         mid_frames.watch(sub)

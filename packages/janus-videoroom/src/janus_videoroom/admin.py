@@ -535,6 +535,10 @@ class VideoRoomAdmin(Handle):
         Janus opens a UDP port for its RTP; give it to ``publish_remotely`` on the Janus
         (and room) where the real publisher is.
 
+        Janus 1.1.2 adds the publisher to the room a moment after this answer (from a thread
+        of its own): a subscriber joining it at once can get ``NoSuchFeedError``. Wait for the
+        :class:`~janus_videoroom.Publishers` event the room's participants receive for it.
+
         Args:
             room: The room.
             streams: The remote publisher's streams (as announced to subscribers).
