@@ -257,6 +257,15 @@ async def test_a_poll_that_never_goes_out_passes_its_probe_to_the_next() -> None
     assert script.probes == 1 and not poller.recovering
 
 
+def test_an_early_keepalive_that_leaves_a_dead_poll_parked_asks_for_another_probe() -> None:
+    poller = _Script([]).poller()
+    poller._poll_reset()
+    poller._poll_reset()  # two dead polls parked, their probes already accounted for
+    poller._probe_needed = False
+    poller._early_keepalive()  # one of them took an event; the other is still parked
+    assert poller.recovering and poller._probe_needed
+
+
 # -- against the real Janus, through a resetting proxy -----------------------------------------
 
 
