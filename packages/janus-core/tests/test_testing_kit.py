@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import socket
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,3 +181,79 @@ async def test_fault_proxies_stall_resume_refuse_and_allow(
         proxy.allow()
         async with janus_webrtc.connect(through, timeout=5) as conn:
             assert (await conn.info()).name
+
+
+async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while data := await reader.read(100):
+        writer.write(data)
+        await writer.drain()
+    writer.close()
+
+
+async def test_a_connection_still_connecting_upstream_when_reset_is_reset_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from janus_webrtc.testing import FaultProxy
+
+    server = await asyncio.start_server(_echo, "127.0.0.1", 0)
+    connecting, go_on = asyncio.Event(), asyncio.Event()
+    real_open = asyncio.open_connection
+
+    async def held_open(*args: Any, **kwargs: Any) -> Any:
+        connecting.set()
+        await go_on.wait()
+        return await real_open(*args, **kwargs)
+
+    async with server, FaultProxy(server.sockets[0].getsockname()[1]) as proxy:
+        monkeypatch.setattr(asyncio, "open_connection", held_open)
+        reader, writer = await real_open("127.0.0.1", proxy.port)
+        await connecting.wait()  # accepted; the proxy is connecting to the server
+        proxy.reset()
+        go_on.set()
+        writer.write(b"ping")
+        with contextlib.suppress(ConnectionError):
+            assert await reader.read(100) == b""  # reset, not forwarded
+        writer.close()
+
+
+async def test_a_unix_connection_still_connecting_upstream_when_reset_is_closed_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from janus_webrtc.testing import UnixFaultProxy
+
+    loop = asyncio.get_running_loop()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.setblocking(False)
+    listener.bind(str(tmp_path / "echo.sock"))
+    listener.listen()
+
+    async def echo() -> None:
+        peer, _ = await loop.sock_accept(listener)
+        with peer:
+            while record := await loop.sock_recv(peer, 100):
+                await loop.sock_sendall(peer, record)
+
+    echoing = loop.create_task(echo())
+    connecting, go_on = asyncio.Event(), asyncio.Event()
+    real_connect = loop.sock_connect
+
+    async def held_connect(sock: socket.socket, address: Any) -> None:
+        connecting.set()
+        await go_on.wait()
+        await real_connect(sock, address)
+
+    try:
+        async with UnixFaultProxy(str(tmp_path / "echo.sock")) as proxy:
+            monkeypatch.setattr(loop, "sock_connect", held_connect)
+            with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as client:
+                client.setblocking(False)
+                await real_connect(client, proxy.path)
+                await connecting.wait()  # accepted; the proxy is connecting to the server
+                proxy.reset()
+                go_on.set()
+                with contextlib.suppress(ConnectionError):
+                    await loop.sock_sendall(client, b"ping")
+                    assert await loop.sock_recv(client, 100) == b""  # closed, not forwarded
+    finally:
+        echoing.cancel()
+        listener.close()

@@ -75,6 +75,9 @@ class _FaultControls:
         self._flowing = asyncio.Event()
         self._flowing.set()
         self._refusing = False
+        self._drops = 0
+        """Times the live connections were dropped: a connection accepted before a drop but
+        still connecting to the server when it came is dropped too, once connected."""
 
     def reset(self) -> None:
         """Drop every live connection (each proxy says how)."""
@@ -158,12 +161,16 @@ class FaultProxy(_FaultControls):
         if self._refusing:
             _Link(writer, writer).close(reset=True)
             return
+        drops = self._drops
         try:
             up_reader, up_writer = await asyncio.open_connection(self.target_host, self.target_port)
         except OSError:
             _Link(writer, writer).close(reset=True)
             return
         link = _Link(writer, up_writer)
+        if self._drops != drops:  # it was live when the connections were dropped
+            link.close(reset=True)
+            return
         self._links.add(link)
         pipes = [
             asyncio.create_task(self._pipe(reader, up_writer)),
@@ -198,6 +205,7 @@ class FaultProxy(_FaultControls):
         self._drop_all(reset=True)
 
     def _drop_all(self, *, reset: bool) -> None:
+        self._drops += 1
         links, self._links = self._links, set()
         for link in links:
             link.close(reset=reset)
@@ -318,9 +326,12 @@ class UnixFaultProxy(_FaultControls):
             upstream.close()
 
     async def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
+        drops = self._drops
         try:
             await asyncio.get_running_loop().sock_connect(upstream, self.target_path)
         except OSError:
+            return
+        if self._drops != drops:  # it was live when the connections were dropped
             return
         link = (client, upstream)
         self._links.add(link)
@@ -354,6 +365,7 @@ class UnixFaultProxy(_FaultControls):
 
     def cut(self) -> None:
         """Close every live connection, as a server shutting down would."""
+        self._drops += 1
         for link in list(self._links):
             self._close(link)
 
