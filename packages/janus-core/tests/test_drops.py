@@ -27,6 +27,7 @@ from janus_webrtc import (
     DataChannel,
     DataChannelMessage,
     JanusTimeoutError,
+    NotSentError,
     OutcomeUnknownError,
     SessionLost,
     TransportError,
@@ -39,6 +40,8 @@ pytestmark = pytest.mark.janus
 
 RESETS = 50
 SESSIONS = 20
+REQUEST_TIMEOUT = 20.0
+"""Longer than the 50 resets take (about 7 s, one every 0.02-0.25 s) and the recovery after."""
 NO_STUN = RTCConfiguration(iceServers=[])
 
 
@@ -51,7 +54,13 @@ class _TextRoom(WebRTCHandle):
 
 
 class _Outcomes:
-    """What the requests made during the resets came to."""
+    """What the requests made during the resets came to.
+
+    A timeout of a request that went out is a failure: it was caught by a reset and should
+    have ended at once. A request that never went out (:class:`NotSentError`: over HTTP, held
+    back for its whole timeout while the session's long-poll recovered, which a busy machine
+    under a reset every 0.14 s can make last) is a typed, safe outcome and only counted.
+    """
 
     def __init__(self) -> None:
         self.counts: collections.Counter[str] = collections.Counter()
@@ -60,7 +69,7 @@ class _Outcomes:
     def record(self, exc: BaseException | None) -> None:
         if exc is None:
             self.counts["answered"] += 1
-        elif isinstance(exc, JanusTimeoutError):
+        elif isinstance(exc, JanusTimeoutError) and not isinstance(exc, NotSentError):
             self.timeouts.append(str(exc))
         else:
             self.counts[type(exc).__name__] += 1
@@ -69,10 +78,15 @@ class _Outcomes:
 async def _keep_asking(
     handle: janus_webrtc.Handle, outcomes: _Outcomes, stop: asyncio.Event
 ) -> None:
-    """Send EchoTest requests back to back (each answered by an event after an ack)."""
+    """Send EchoTest requests back to back (each answered by an event after an ack).
+
+    Over HTTP a request may be held back until the session's reset long-poll has recovered,
+    which can take as long as the resets go on: the timeout is longer than the whole series,
+    so that only a request whose answer was lost unnoticed can reach it.
+    """
     while not stop.is_set():
         try:
-            reply = await handle.send({"audio": True}, timeout=5)
+            reply = await handle.send({"audio": True}, timeout=REQUEST_TIMEOUT)
         except (OutcomeUnknownError, TransportError, JanusTimeoutError) as exc:
             outcomes.record(exc)
         else:

@@ -72,3 +72,35 @@ def test_a_generated_package_has_the_same_metadata(tmp_path: Path) -> None:
     assert "recordplay" in meta["keywords"]
     assert meta["urls"]["Changelog"].endswith("/CHANGELOG.md")
     assert (folder / "CHANGELOG.md").is_file()
+
+
+def _error_tree(text: str) -> list[str]:
+    """The lines of the error tree that starts at a line ``JanusError`` in ``text``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "JanusError")
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    tree = []
+    for line in lines[start:]:
+        if not line.strip() or line.strip().startswith("```"):
+            break
+        tree.append(line[indent:].rstrip())
+    return tree
+
+
+def test_the_error_tree_of_the_guide_is_the_modules_and_names_every_error() -> None:
+    import janus_webrtc
+    from janus_webrtc import errors
+
+    assert errors.__doc__ is not None
+    tree = _error_tree(errors.__doc__)
+    guide = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    assert _error_tree(guide) == tree, "docs/getting-started.md: copy the tree of errors.py"
+    drawn = {word for line in tree for word in line.replace("(", " ").split()}
+    classes = {
+        name
+        for name in errors.__all__
+        if isinstance(getattr(errors, name), type)
+        and issubclass(getattr(errors, name), errors.JanusError)
+    }
+    assert classes - drawn == set(), "errors missing from the tree"
+    assert classes <= set(janus_webrtc.__all__), "errors not exported from janus_webrtc"

@@ -183,6 +183,31 @@ async def test_a_drop_while_claiming_opens_another_transport_and_loses_no_sessio
     await conn.close()
 
 
+async def test_a_request_still_waiting_for_a_reconnection_at_its_timeout_was_not_sent() -> None:
+    class NeverOpens(FakeTransport):
+        async def open(self, sink: Any) -> None:
+            await asyncio.Event().wait()  # the new transport never opens
+
+    first = FakeTransport(_fake_janus(set()))
+    later: list[NeverOpens] = []
+
+    def factory() -> NeverOpens:
+        later.append(NeverOpens(_fake_janus(set())))
+        return later[-1]
+
+    conn = janus_webrtc.Connection(first, reconnect=factory, timeout=2)
+    await conn.open()
+    kept = await conn.create_session()
+    first.drop(TransportClosedError("cut"))
+    with pytest.raises(janus_webrtc.NotSentError, match=r"'keepalive' not sent.*reconnecting"):
+        await kept.keepalive(timeout=0.2)
+    # it is a timeout, and nothing of it went out on any transport
+    assert issubclass(janus_webrtc.NotSentError, janus_webrtc.JanusTimeoutError)
+    assert not first.requests("keepalive") and not any(t.sent for t in later)
+    assert conn.pending_requests == 0
+    await conn.close()
+
+
 async def test_a_request_woken_by_a_reconnection_that_drops_again_waits_for_the_next() -> None:
     """The drop can come between the reconnection waking a request and the request running."""
     known: set[int] = set()

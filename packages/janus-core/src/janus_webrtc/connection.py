@@ -24,6 +24,7 @@ from .errors import (
     ConnectError,
     JanusError,
     JanusTimeoutError,
+    NotSentError,
     OutcomeUnknownError,
     ProtocolError,
     SessionNotFoundError,
@@ -516,14 +517,14 @@ class Connection:
         """Wait until the transport can take a request of the session; return the time left.
 
         Raises:
-            JanusTimeoutError: The transport was not ready within the request's timeout.
+            NotSentError: The transport was not ready within the request's timeout.
         """
         started = loop.time()
         try:
             await transport.wait_ready(session_id, limit)
         except TimeoutError:
-            raise JanusTimeoutError(
-                f"no reply to {kind!r} within {limit} s: held back all that time, because the "
+            raise NotSentError(
+                f"{kind!r} not sent within its {limit} s: held back all that time, because the "
                 "session's reset HTTP long-poll could still have swallowed its answer"
             ) from None
         return limit - (loop.time() - started)
@@ -610,8 +611,8 @@ class Connection:
                     while self._state is ConnectionState.RECONNECTING:
                         await self._reconnected.wait()
             except TimeoutError:
-                raise JanusTimeoutError(
-                    f"cannot send {kind!r}: still reconnecting after {limit} s"
+                raise NotSentError(
+                    f"{kind!r} not sent within its {limit} s: still reconnecting"
                 ) from None
         if self._state is not ConnectionState.OPEN:
             raise StateError(f"cannot send {kind!r}: connection is {self._state.value}")

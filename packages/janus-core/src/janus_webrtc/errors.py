@@ -6,19 +6,21 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     ├── TransportError                 the connection to Janus failed
     │   ├── ConnectError               could not open the transport
     │   │   └── CertificateError       TLS: the server's certificate was refused
-    │   └── TransportClosedError       the transport closed while in use
-    │       └── OutcomeUnknownError    a request was sent, its answer lost with the transport
+    │   ├── TransportClosedError       the transport closed while in use
+    │   │   └── OutcomeUnknownError    a request was sent, its answer lost with the transport
+    │   └── RequestTooLargeError       a request is longer than the transport carries
     ├── JanusTimeoutError (+ TimeoutError)
-    │                                  no answer within the timeout
-    ├── ServerError                    Janus answered ``error`` (``code``, ``reason``)
+    │   │                              no answer within the timeout
+    │   └── NotSentError               never sent: the transport was not ready in time
+    ├── ServerError                    Janus answered error (code, reason)
     │   ├── UnauthorizedError          403/405: wrong or missing api secret or token
     │   ├── SessionNotFoundError       458
     │   ├── HandleNotFoundError        459
     │   └── PluginNotFoundError        460
-    ├── PluginError                    the plugin answered with ``error_code``/``error``
+    ├── PluginError                    the plugin answered with error_code/error
     │   ├── MediaRejectedError         it answered, but rejected offered media (port 0)
-    │   └── (one base per plugin package, such as ``VideoRoomError``, and a subclass per
-    │        declared code, such as ``NoSuchRoomError``; see :class:`PluginError`)
+    │   └── (one base per plugin package, such as VideoRoomError, and a subclass per
+    │        declared code, such as NoSuchRoomError)
     ├── PeerConnectionError            the local peer connection failed or closed
     ├── UnanswerableOfferError (+ ValueError)
     │                                  an offer of Janus cannot carry the local tracks
@@ -26,7 +28,7 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     ├── StateError                     the object is closed, detached or not ready
     │   └── SessionLostError           the session was lost (Janus restarted, unreachable)
     └── ProtocolError                  Janus sent something this library cannot read
-        └── MessageTooLargeError       a message from Janus exceeded ``max_message_size``
+        └── MessageTooLargeError       a message from Janus exceeded max_message_size
 
 Plugin packages' media errors inherit both their plugin's error and
 :class:`MediaRejectedError` (``VideoRoomMediaRejectedError``).
@@ -56,6 +58,7 @@ __all__ = [
     "MediaRejectedError",
     "PeerConnectionError",
     "MessageTooLargeError",
+    "NotSentError",
     "OutcomeUnknownError",
     "PluginError",
     "PluginLoadError",
@@ -117,6 +120,16 @@ class OutcomeUnknownError(TransportClosedError):
 
 class JanusTimeoutError(JanusError, TimeoutError):
     """Janus did not answer within the timeout; the pending request was forgotten."""
+
+
+class NotSentError(JanusTimeoutError):
+    """The request was never sent: the transport was not ready for it within its timeout.
+
+    Either the connection was still reconnecting, or (over HTTP) the session's long-poll was
+    still recovering from a reset, so that an answer could have been lost (see
+    docs/transports.md). Nothing reached Janus: repeating the request is safe. Like every
+    :class:`JanusTimeoutError` it is a ``TimeoutError``.
+    """
 
 
 class ServerError(JanusError):

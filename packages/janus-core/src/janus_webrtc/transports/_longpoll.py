@@ -10,13 +10,16 @@ two polls parked, Janus completes the older with the event and the newer at once
 event. An event known or likely to be lost is reported to the connection, which fails the
 requests waiting for events of that session with :class:`~janus_webrtc.OutcomeUnknownError`.
 Requests of the session are held back while the dead poll may still be parked (each for at
-most its own timeout), so that their answers cannot fall into it.
+most its own timeout), so that their answers cannot fall into it. A probe that fails on the
+network (the next reset) is tried again with a backoff for as long as a dead poll may be
+parked; only a probe Janus refuses ends the hold without knowing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -34,7 +37,11 @@ _BACKOFF = (0.0, 0.05, 0.2, 0.5, 1.0, 2.0)
 """Waits before re-polling after consecutive failures."""
 
 PROBE_ATTEMPTS = 3
-"""Probes tried after a reset before giving up on knowing whether an event was lost."""
+"""Probes that fail on the network before the loss that nothing can rule out is reported (the
+waiting requests then fail at once); the probe is still tried again after that."""
+
+_PROBE_BACKOFF = (0.0, 0.0, 0.05, 0.1, 0.2, 0.5, 1.0)
+"""Waits before each further try of a probe that failed on the network."""
 
 MAX_FAILURES = 8
 """Consecutive failed polls (that did reach the server) after which the transport is lost."""
@@ -115,6 +122,10 @@ class SessionPoller:
         """Probes an early keepalive was put down to: if one still arrives, that was a loss."""
         self._strays: set[int] = set()
         """Probes whose detach failed: their ``detached``, if it comes, is only dropped."""
+        self._probe_round = 0
+        """Counts probe tasks: an older one that is still retrying gives way to a newer one."""
+        self._unknown_reported = False
+        """The loss that failed probes could not rule out was reported since the last reset."""
         self._recovered = asyncio.Event()
         self._recovered.set()
         if dead_poll:
@@ -199,6 +210,7 @@ class SessionPoller:
         logger.debug("session %d: a long-poll was reset (dead=%d)", self.session_id, self._dead + 1)
         self._dead += 1
         self._probe_needed = True
+        self._unknown_reported = False
         self._recovered.clear()
 
     def _received(self, messages: list[dict[str, Any]], elapsed: float) -> None:
@@ -221,7 +233,11 @@ class SessionPoller:
         return handle_id in self._probes_out or handle_id in self._assumed_swallowed
 
     def _early_keepalive(self) -> None:
-        """A dead poll took an event: a probe's, if one is out, else a real one."""
+        """A dead poll took an event: a probe's, if one is out, else a real one.
+
+        Janus completes every parked poll of the session with each event (the oldest takes
+        it, the others get a keepalive), so none is parked any more, however many were.
+        """
         logger.debug(
             "session %d: early keepalive (dead=%d, probes=%s)",
             self.session_id,
@@ -231,7 +247,7 @@ class SessionPoller:
         if not (self._dead or self._probes_out or self._assumed_swallowed):
             logger.debug("session %d: an early keepalive with no reset poll", self.session_id)
             return
-        self._dead = max(0, self._dead - 1)
+        self._dead = 0
         if self._probes_out:
             probe = next(iter(self._probes_out))  # the oldest: its event went out first
             del self._probes_out[probe]
@@ -240,10 +256,7 @@ class SessionPoller:
             self._assumed_swallowed.add(probe)
         else:
             self._lost(1, "a reset long-poll took an event")
-        if not self._dead:
-            self._recovered.set()
-        elif not self._probes_out:
-            self._probe_needed = True  # another dead poll is parked: the next poll probes it
+        self._recovered.set()
 
     def _probe_arrived(self, probe: int) -> None:
         logger.debug(
@@ -263,9 +276,11 @@ class SessionPoller:
             self._add_stray(older)
         if self._dead:
             # Nothing swallowed the probe, so no dead poll is parked any more: it either took
-            # an event before the new poll was parked, or it never reached Janus. Either may be.
+            # an event before the new poll was parked, or it never reached Janus. Either may be
+            # (and was already said, if probes had failed meanwhile).
             self._dead = 0
-            self._lost(1, "a long-poll was reset and an event may have gone with it")
+            if not self._unknown_reported:
+                self._lost(1, "a long-poll was reset and an event may have gone with it")
         self._recovered.set()
 
     def _lost(self, count: int, why: str) -> None:
@@ -274,23 +289,48 @@ class SessionPoller:
         self._events_lost(count)
 
     async def _probe_when_sent(self, sent: asyncio.Event) -> None:
+        self._probe_round += 1
+        round_ = self._probe_round
         await sent.wait()
-        for _ in range(PROBE_ATTEMPTS):
+        for attempt in itertools.count():
             made: list[int] = []
             try:
                 if await self._probe(functools.partial(self._probe_attached, made)):
-                    return
+                    return  # its event (or the keepalive of the poll that took it) tells
+                refused = True
             except Exception as exc:  # a probe is best effort: never let it break the poll
                 logger.info("session %d: a long-poll probe failed: %r", self.session_id, exc)
+                refused = False
             # Half made (attached, the detach lost): its event may or may not come, so it can
             # no longer account for a keepalive; it is only recognised and dropped if it does.
             for handle_id in made:
                 self._probes_out.pop(handle_id, None)
+                if handle_id in self._assumed_swallowed:
+                    # An early keepalive was put down to this probe, but its detach failed:
+                    # the event a dead poll took may have been a real one.
+                    self._assumed_swallowed.discard(handle_id)
+                    self._lost(1, "a reset long-poll took an event, perhaps not the probe's")
                 self._add_stray(handle_id)
-        if self._dead:
-            # Nothing tells whether the reset poll took an event: say what is known.
-            self._lost(1, "a long-poll was reset and it could not be checked (probes failed)")
-        self._recovered.set()
+            if not self._dead:
+                return  # the dead polls were accounted for meanwhile
+            if refused:
+                # Janus will not make the event: nothing can tell whether the reset poll took
+                # one, so say what is known and stop holding the requests back.
+                self._report_unknown("probes were refused")
+                self._recovered.set()
+                return
+            if attempt + 1 == PROBE_ATTEMPTS:
+                # Fail the requests waiting for events now; keep holding the others and keep
+                # trying, since the dead poll is still parked and would take their answers.
+                self._report_unknown("probes failed")
+            await asyncio.sleep(_PROBE_BACKOFF[min(attempt, len(_PROBE_BACKOFF) - 1)])
+            if round_ != self._probe_round:
+                return  # a newer probe (with a newer poll) has taken over
+
+    def _report_unknown(self, why: str) -> None:
+        if not self._unknown_reported:
+            self._unknown_reported = True
+            self._lost(1, f"a long-poll was reset and it could not be checked ({why})")
 
     def _add_stray(self, handle_id: int) -> None:
         if len(self._strays) >= 64:  # bounded: old strays are long gone
