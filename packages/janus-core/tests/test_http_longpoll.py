@@ -352,6 +352,21 @@ def test_one_early_keepalive_means_no_dead_poll_is_parked_however_many_were() ->
     assert 902 in poller._probes_out  # still expected; if it comes it is recognised
 
 
+async def test_an_early_keepalive_after_two_resets_reports_the_loss_it_cannot_rule_out() -> None:
+    # The first reset poll can be emptied by a request's event while no live poll is parked
+    # (lost unseen); the keepalive then seen comes from the second. Counting it as the probe's
+    # lost the request's answer without a word: it timed out (test_fifty_resets[http]).
+    script = _Script([])
+    poller = script.poller()
+    poller._poll_reset()
+    poller._poll_reset()
+    poller._probe_attached([], 901)
+    poller._early_keepalive()
+    assert script.lost == [1] and not poller.recovering
+    poller._probe_arrived(902)  # an unknown probe (say a stray's): no further report
+    assert script.lost == [1]
+
+
 # -- against the real Janus, through a resetting proxy -----------------------------------------
 
 

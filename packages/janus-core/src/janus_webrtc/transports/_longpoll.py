@@ -236,7 +236,9 @@ class SessionPoller:
         """A dead poll took an event: a probe's, if one is out, else a real one.
 
         Janus completes every parked poll of the session with each event (the oldest takes
-        it, the others get a keepalive), so none is parked any more, however many were.
+        it, the others get a keepalive), so none is parked any more, however many were. With
+        more than one reset poll, one of them may have been emptied earlier by an event no
+        live poll saw go (a real one, lost unseen): that is said too.
         """
         logger.debug(
             "session %d: early keepalive (dead=%d, probes=%s)",
@@ -247,6 +249,8 @@ class SessionPoller:
         if not (self._dead or self._probes_out or self._assumed_swallowed):
             logger.debug("session %d: an early keepalive with no reset poll", self.session_id)
             return
+        if self._dead > 1:
+            self._report_unknown("more than one poll was reset")
         self._dead = 0
         if self._probes_out:
             probe = next(iter(self._probes_out))  # the oldest: its event went out first
@@ -328,6 +332,7 @@ class SessionPoller:
                 return  # a newer probe (with a newer poll) has taken over
 
     def _report_unknown(self, why: str) -> None:
+        """Report once per series of resets the loss that nothing can rule out."""
         if not self._unknown_reported:
             self._unknown_reported = True
             self._lost(1, f"a long-poll was reset and it could not be checked ({why})")
