@@ -35,8 +35,6 @@ import logging
 from collections.abc import Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from aiortc import MediaStreamTrack
-
 from janus_webrtc import (
     ConnectionStateChanged,
     Event,
@@ -68,6 +66,8 @@ from .messages import (
 )
 
 if TYPE_CHECKING:
+    from aiortc import MediaStreamTrack
+
     from janus_webrtc import Session
 
 __all__ = ["CallState", "VideoCallHandle"]

@@ -35,6 +35,13 @@ replaces the whole peer connection.
 Not supported (aiortc 1.16 limits): sending trickled candidates (a complete SDP is sent
 instead), simulcast sending.
 
+Imports: this package (so every plugin package) imports no aiortc, aioice or PyAV; it only
+checks that the ``media`` extra is installed, and says which extra to install when it is
+not. The first peer connection imports them (the first negotiation, data channel or
+receiver), so a handle used for signalling only (room management, listings) never loads
+them. Inside, aiortc's names are imported for type checking at the top of each module and
+at run time inside the code that runs once a peer connection exists.
+
 Modules: :mod:`.handle` (the class and its negotiation), :mod:`.sink` (what ``record_to``
 takes). ``WebRTCHandle`` is composed of private mixins, one job each, on a typed shared base:
 state and statistics, local media, remote media and sinks, data channels, ICE restart, Janus's
@@ -45,17 +52,15 @@ aiortc/aioice repairs with the versions they were tested on.
 
 from __future__ import annotations
 
-try:  # the ``media`` extra: say which one to install instead of a bare ModuleNotFoundError
-    import aiortc as _aiortc  # noqa: F401
-    import av as _av  # noqa: F401
-except ModuleNotFoundError as _exc:
-    from .._extras import media_missing as _media_missing
-
-    raise (_media_missing(_exc, "janus_webrtc.webrtc") or _exc) from _exc
-
+from .._extras import require_media
 from ..errors import MediaRejectedError, PeerConnectionError, UnanswerableOfferError
 from .handle import WebRTCHandle
 from .sink import MediaSink, MidAwareSink, SinkT
+
+# Defining the handle imports no media, but without the ``media`` extra a WebRTC handle is of
+# no use: say which extra to install now rather than at the first negotiation. The extra
+# itself is imported by the first peer connection (``_peer.open_peer_connection``).
+require_media(__name__)
 
 __all__ = [
     "MediaRejectedError",

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from typing import Any, ClassVar
-
-from aiortc import RTCConfiguration, RTCPeerConnection
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import MediaRejectedError
 from ..handle import Handle
@@ -20,6 +18,9 @@ from ..messages import Jsep, SlowLink
 from ..webrtc_channels import DataChannel
 from ._call import Call
 from ._local import LocalTrack
+
+if TYPE_CHECKING:
+    from aiortc import RTCConfiguration, RTCPeerConnection
 
 __all__ = ["WebRTCBase"]
 

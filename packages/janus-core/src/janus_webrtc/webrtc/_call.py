@@ -11,17 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from aiortc import MediaStreamTrack, RTCPeerConnection
+from typing import TYPE_CHECKING, Any
 
 from ..messages import Candidate, Event
 from ..webrtc_channels import DataChannel
 from ..webrtc_events import ConnectionStateChanged, RemoteTrack, RemoteTrackEnded
 from ..webrtc_sdp import candidate_address
-from ._local import LocalTrack, Sender
 from ._peer import close_shielded
-from .sink import _SinkEntry
+
+if TYPE_CHECKING:
+    from aiortc import MediaStreamTrack, RTCPeerConnection
+
+    from ._local import LocalTrack, Sender
+    from .sink import _SinkEntry
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())

@@ -7,14 +7,15 @@ import logging
 import time
 from collections.abc import Coroutine
 from types import TracebackType
-from typing import Any, Self, final
-
-from aiortc import RTCPeerConnection
+from typing import TYPE_CHECKING, Any, Self, final
 
 from ..errors import JanusError, StateError
 from ..messages import HangUp
 from ._base import WebRTCBase
 from ._call import Call
+
+if TYPE_CHECKING:
+    from aiortc import RTCPeerConnection
 
 __all__ = ["CloseMixin"]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-
-from aiortc import RTCPeerConnection
+from typing import TYPE_CHECKING
 
 from ..messages import Candidate, Event, HangUp, MediaState, SlowLink, Trickle, WebRTCUp
 from ._base import WebRTCBase
 from ._offers import to_rtc_candidate
+
+if TYPE_CHECKING:
+    from aiortc import RTCPeerConnection
 
 __all__ = ["JanusEventsMixin"]
 

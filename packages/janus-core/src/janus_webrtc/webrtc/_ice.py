@@ -22,11 +22,12 @@ from __future__ import annotations
 import logging
 import secrets
 import string
-from typing import Any
-
-from aiortc import RTCPeerConnection
+from typing import TYPE_CHECKING, Any
 
 from ._versions import untested
+
+if TYPE_CHECKING:
+    from aiortc import RTCPeerConnection
 
 __all__ = [
     "ice_connections",

@@ -1,31 +1,18 @@
-"""Local tracks of a WebRTC handle, and what a peer connection sends for them (private)."""
+"""Local tracks of a WebRTC handle, and what a peer connection sends for them (private).
+
+aiortc is imported for type checking only: :class:`Sender` imports the stand-in track (an
+aiortc subclass, in :mod:`._sender_track`) once a peer connection exists.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver
-from aiortc.mediastreams import MediaStreamError
+if TYPE_CHECKING:
+    from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver
 
-
-class SenderTrack(MediaStreamTrack):
-    """What a peer connection sends: forwards the frames of a local track.
-
-    aiortc stops the track of a sender when its peer connection closes; this stand-in takes
-    that stop, so the user's track lives on for the next call.
-    """
-
-    def __init__(self, source: MediaStreamTrack) -> None:
-        super().__init__()
-        self.kind = source.kind
-        self.source = source
-
-    async def recv(self) -> Any:
-        """The next frame of the local track (``MediaStreamError`` once stopped)."""
-        if self.readyState != "live":
-            raise MediaStreamError
-        return await self.source.recv()
+    from ._sender_track import SenderTrack
 
 
 @dataclass(eq=False, slots=True)
@@ -46,12 +33,16 @@ class Sender:
     @classmethod
     def new(cls, pc: RTCPeerConnection, local: LocalTrack) -> Sender:
         """Send on a new transceiver (for an offer)."""
+        from ._sender_track import SenderTrack
+
         track = SenderTrack(local.track)
         return cls(pc.addTransceiver(track, direction=local.direction), track)
 
     @classmethod
     def on(cls, transceiver: RTCRtpTransceiver, local: LocalTrack) -> Sender:
         """Send on a transceiver that an offer from Janus created (for an answer)."""
+        from ._sender_track import SenderTrack
+
         track = SenderTrack(local.track)
         transceiver.sender.replaceTrack(track)
         transceiver.direction = local.direction

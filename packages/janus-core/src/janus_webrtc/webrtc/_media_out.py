@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from aiortc import MediaStreamTrack
+from typing import TYPE_CHECKING, Any
 
 from ._base import WebRTCBase
 from ._local import LocalTrack
+
+if TYPE_CHECKING:
+    from aiortc import MediaStreamTrack
 
 __all__ = ["LocalMediaMixin"]
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from aiortc import MediaStreamTrack, RTCIceCandidate
-from aiortc.sdp import candidate_from_sdp
+from typing import TYPE_CHECKING
 
 from ..errors import UnanswerableOfferError
 from ..messages import Candidate
 from ..webrtc_sdp import MediaSection, media_sections
-from ._call import Call
-from ._local import LocalTrack, Sender, sends
+from ._local import Sender, sends
+
+if TYPE_CHECKING:
+    from aiortc import MediaStreamTrack, RTCIceCandidate
+
+    from ._call import Call
+    from ._local import LocalTrack
 
 
 def short_kinds(
@@ -93,6 +96,8 @@ def to_rtc_candidate(candidate: Candidate) -> RTCIceCandidate:
     Raises:
         ValueError: The candidate line cannot be read.
     """
+    from aiortc.sdp import candidate_from_sdp
+
     try:
         rtc = candidate_from_sdp(candidate.candidate.removeprefix("candidate:"))
     except (AssertionError, ValueError, IndexError) as exc:

@@ -1,15 +1,52 @@
-"""Creating and closing aiortc peer connections for Janus (private)."""
+"""Creating and closing aiortc peer connections for Janus (private).
+
+:func:`open_peer_connection` is where a WebRTC handle first needs media: it imports aiortc,
+aioice and PyAV (:func:`janus_webrtc._extras.import_media`). Until then a handle used for
+signalling only has loaded none of them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
-from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection
+from .._extras import import_media
+
+if TYPE_CHECKING:
+    from aiortc import RTCConfiguration, RTCPeerConnection
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
+
+
+def open_peer_connection(
+    configuration: RTCConfiguration | None, *, max_bundle: bool, what: str
+) -> RTCPeerConnection:
+    """Create a peer connection with Janus (:func:`for_janus` gives its configuration).
+
+    Args:
+        configuration: The handle's configuration (None: aiortc's default).
+        max_bundle: Whether to bundle every m-line (see :func:`for_janus`).
+        what: Who needs it (a handle class name), for the error without the ``media`` extra.
+
+    Raises:
+        ModuleNotFoundError: The ``media`` extra is not installed (the message says so).
+    """
+    import_media(what)
+    from aiortc import RTCPeerConnection
+
+    return RTCPeerConnection(for_janus(configuration, max_bundle=max_bundle))
+
+
+def is_rtc_configuration(value: object) -> bool:
+    """Whether ``value`` is an aiortc ``RTCConfiguration`` (``None`` imports nothing)."""
+    if value is None:
+        return False
+    from aiortc import RTCConfiguration  # loaded already if ``value`` is one
+
+    return isinstance(value, RTCConfiguration)
 
 
 def for_janus(
@@ -29,6 +66,8 @@ def for_janus(
     """
     if not max_bundle:
         return configuration
+    from aiortc import RTCBundlePolicy, RTCConfiguration
+
     if configuration is None:
         return RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
     if configuration.bundlePolicy is RTCBundlePolicy.BALANCED:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
-
-from aiortc import RTCPeerConnection
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PeerConnectionError, ProtocolError, StateError
 from ..messages import PluginResponse
 from . import _ice
 from ._base import WebRTCBase
+
+if TYPE_CHECKING:
+    from aiortc import RTCPeerConnection
 
 __all__ = ["IceRestartMixin"]
 

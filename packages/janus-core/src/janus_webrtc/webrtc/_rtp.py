@@ -13,13 +13,12 @@ outside :data:`._versions.TESTED`, or without those internals, it does nothing a
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from aiortc import RTCPeerConnection, RTCSessionDescription
-from aiortc import sdp as aiortc_sdp
-from aiortc.jitterbuffer import JitterBuffer
+from typing import TYPE_CHECKING, Any
 
 from ._versions import untested
+
+if TYPE_CHECKING:
+    from aiortc import RTCPeerConnection, RTCSessionDescription
 
 __all__ = ["route_new_ssrcs"]
 
@@ -47,6 +46,8 @@ def route_new_ssrcs(pc: RTCPeerConnection) -> int:
     if why is not None:
         logger.warning("renegotiated SSRCs are not routed: %s", why)
         return 0
+    from aiortc import sdp as aiortc_sdp
+
     media_by_mid = {m.rtp.muxId: m for m in aiortc_sdp.SessionDescription.parse(remote.sdp).media}
     routed = 0
     for transceiver in pc.getTransceivers():
@@ -68,6 +69,8 @@ def route_new_ssrcs(pc: RTCPeerConnection) -> int:
 
 def _reset_jitter_buffer(receiver: Any) -> None:
     """Give an aiortc receiver an empty jitter buffer of the same shape."""
+    from aiortc.jitterbuffer import JitterBuffer
+
     old = getattr(receiver, _JITTER_BUFFER, None)
     if not isinstance(old, JitterBuffer):
         logger.warning("cannot reset the jitter buffer of a receiver with this aiortc")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from aiortc import RTCConfiguration, RTCPeerConnection
+from typing import TYPE_CHECKING
 
 from ..errors import PeerConnectionError, StateError
 from ..messages import MediaState, SlowLink, WebRTCUp
 from ..webrtc_events import ConnectionStateChanged, WebRTCStats
 from . import _stats
 from ._base import WebRTCBase
+
+if TYPE_CHECKING:
+    from aiortc import RTCConfiguration, RTCPeerConnection
 
 __all__ = ["StateMixin"]
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
-
-from aiortc import RTCPeerConnection, RTCRtpTransceiver
+from typing import TYPE_CHECKING, Any
 
 from ..webrtc_events import RtpStreamStats, TransportStats, WebRTCStats
+
+if TYPE_CHECKING:
+    from aiortc import RTCPeerConnection, RTCRtpTransceiver
 
 
 async def collect(pc: RTCPeerConnection, *, ice_state: str, connection_state: str) -> WebRTCStats:

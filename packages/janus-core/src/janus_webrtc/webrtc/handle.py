@@ -11,9 +11,6 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from aiortc.exceptions import OperationError
-
 from .. import protocol
 from ..errors import (
     MediaRejectedError,
@@ -38,11 +35,13 @@ from ._local import LocalTrack, Sender
 from ._media_in import RemoteMediaMixin
 from ._media_out import LocalMediaMixin
 from ._offers import attach_to_offer, check_answerable, rejected_media
-from ._peer import for_janus
+from ._peer import is_rtc_configuration, open_peer_connection
 from ._restart import IceRestartMixin
 from ._state import StateMixin
 
 if TYPE_CHECKING:
+    from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection
+
     from ..session import Session
 
 __all__ = ["WebRTCHandle"]
@@ -139,7 +138,7 @@ class WebRTCHandle(
         super().__init__(session, handle_id, plugin, opaque_id=opaque_id)
         configured = getattr(session.connection, "rtc_configuration", None)
         self._rtc_configuration: RTCConfiguration | None = (
-            configured if isinstance(configured, RTCConfiguration) else None
+            configured if is_rtc_configuration(configured) else None
         )
         self._call = Call()
         self._local: list[LocalTrack] = []
@@ -165,7 +164,9 @@ class WebRTCHandle(
             return call.pc
         self._check_attached("create a peer connection")
         max_bundle = for_answer or not for_data_channel or bool(self._local)
-        pc = RTCPeerConnection(for_janus(self._rtc_configuration, max_bundle=max_bundle))
+        pc = open_peer_connection(
+            self._rtc_configuration, max_bundle=max_bundle, what=type(self).__name__
+        )
         call.pc = pc
         if not for_answer:
             # Transceivers first: with max-bundle, aiortc bundles on the transport of what
@@ -367,6 +368,9 @@ class WebRTCHandle(
             await asyncio.sleep(delay)
 
     async def _set_remote(self, pc: RTCPeerConnection, jsep: Jsep) -> None:
+        from aiortc import RTCSessionDescription
+        from aiortc.exceptions import OperationError
+
         call = self._call
         for candidate in sdp_candidates(jsep.sdp):
             call.note_candidate(candidate)

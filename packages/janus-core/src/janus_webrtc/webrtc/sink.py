@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from aiortc import MediaStreamTrack
+if TYPE_CHECKING:
+    from aiortc import MediaStreamTrack
 
-from ..webrtc_events import RemoteTrack
+    from ..webrtc_events import RemoteTrack
 
 __all__ = ["MediaSink", "MidAwareSink", "SinkT"]
 

@@ -1,0 +1,96 @@
+"""Mountpoint management loads no media: aiortc, aioice and PyAV wait for the first watch.
+
+Each case runs in a fresh interpreter (this one has loaded them long ago), which prints the
+media modules loaded at each step as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from janus_webrtc.testing import JanusEndpoints
+
+MEDIA = ["aioice", "aiortc", "av"]
+
+LOADED = """
+import sys
+
+def loaded():
+    return sorted(m for m in ("aiortc", "aioice", "av") if m in sys.modules)
+"""
+
+IMPORT = (
+    LOADED
+    + """
+import json
+import janus_streaming, janus_streaming.plugin
+import janus_webrtc.plugins
+
+janus_webrtc.plugins.available()  # loads every plugin package's entry point
+print(json.dumps({"imported": loaded()}))
+"""
+)
+
+MOUNTPOINTS_THEN_WATCH = (
+    LOADED
+    + """
+import asyncio, json
+import janus_webrtc
+from janus_streaming import RtpMedia
+
+async def main(url, ice):
+    steps = {}
+    async with janus_webrtc.connect(url) as connection:
+        async with await connection.create_session() as session:
+            admin = await session.attach("streaming")  # through the entry point
+            opus = RtpMedia(type="audio", mid="a", pt=111, codec="opus", iface="127.0.0.1")
+            created = await admin.create_rtp_mountpoint([opus], description="signalling only")
+            assert created.id in [mountpoint.id for mountpoint in await admin.list_mountpoints()]
+            await admin.mountpoint_info(created.id)
+            steps["mountpoints"] = loaded()
+
+            from aiortc import RTCConfiguration
+            from janus_webrtc.testing import restrict_aioice_to
+
+            viewer = await session.attach("streaming")
+            with restrict_aioice_to(ice):
+                viewer.configure_rtc(RTCConfiguration(iceServers=[]))
+                await viewer.watch(created.id)
+                steps["watching"] = loaded()
+                await viewer.close()
+            await admin.destroy_mountpoint(created.id)
+    print(json.dumps(steps))
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+)
+
+
+def run(code: str, *args: str) -> dict[str, list[str]]:
+    """Run ``code`` in a fresh interpreter; return the JSON it prints last."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    steps: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
+    return steps
+
+
+def test_importing_the_package_loads_no_media() -> None:
+    assert run(IMPORT) == {"imported": []}
+
+
+@pytest.mark.janus
+def test_mountpoint_management_loads_no_media_until_watching(
+    janus_server: JanusEndpoints, janus_media_ice: str
+) -> None:
+    steps = run(MOUNTPOINTS_THEN_WATCH, janus_server.url("ws"), janus_media_ice)
+    assert steps == {"mountpoints": [], "watching": MEDIA}
