@@ -8,18 +8,14 @@ ago), which prints the media modules loaded at each step as JSON.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from janus_webrtc._extras import MEDIA_INSTALL
-from janus_webrtc.testing import JanusEndpoints
+from janus_webrtc.testing import MEDIA_MODULES, json_printed_by, run_in_fresh_python
 
 pytestmark = pytest.mark.media
 
-MEDIA = ["aioice", "aiortc", "av"]
+MEDIA = list(MEDIA_MODULES)
 
 PRELUDE = """
 import asyncio, json, sys
@@ -27,9 +23,6 @@ from typing import ClassVar
 
 import janus_webrtc
 from janus_webrtc import WebRTCHandle
-
-def loaded():
-    return sorted(m for m in ("aiortc", "aioice", "av") if m in sys.modules)
 
 class EchoHandle(WebRTCHandle):
     plugin_id: ClassVar[str] = "janus.plugin.echotest"
@@ -40,7 +33,7 @@ IMPORT = (
     + """
 from janus_webrtc import DataChannel, MediaSink, RemoteTrack, webrtc
 
-print(json.dumps({"imported": loaded()}))
+print(json.dumps({"imported": loaded_media()}))
 """
 )
 
@@ -68,11 +61,11 @@ async def main(hide):
             handle = await session.attach(EchoHandle)
             await handle.send({"audio": True})
             assert handle.ice_state == "new" and handle.peer_connection is None
-            steps["signalling"] = loaded()
+            steps["signalling"] = loaded_media()
             if hide:
                 sys.modules[hide] = None  # as if it could not be imported
             handle.create_data_channel("first")  # the first peer connection: no Janus needed
-            steps["peer connection"] = loaded()
+            steps["peer connection"] = loaded_media()
             await handle.close()
     print(json.dumps(steps))
 
@@ -89,7 +82,7 @@ async def main(url, ice):
         async with await connection.create_session() as session:
             echo = await session.attach(EchoHandle)
             await echo.send({"audio": True, "video": False})
-            steps["signalling"] = loaded()
+            steps["signalling"] = loaded_media()
 
             from aiortc import RTCConfiguration
             from janus_webrtc.media import ToneAudioTrack
@@ -100,7 +93,7 @@ async def main(url, ice):
                 echo.add_track(ToneAudioTrack())
                 await echo.negotiate_offer({"audio": True})
                 await echo.wait_webrtc_up(timeout=10)
-                steps["negotiated"] = loaded()
+                steps["negotiated"] = loaded_media()
                 await echo.close()
     print(json.dumps(steps))
 
@@ -109,37 +102,19 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 )
 
 
-def run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def steps_of(code: str, *args: str) -> dict[str, list[str]]:
-    """Run ``code`` in a fresh interpreter; return the JSON it prints last."""
-    done = run(code, *args)
-    assert done.returncode == 0, done.stderr
-    steps: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
-    return steps
-
-
 def test_importing_the_webrtc_side_and_subclassing_it_loads_no_media() -> None:
-    assert steps_of(IMPORT) == {"imported": []}
+    assert json_printed_by(IMPORT) == {"imported": []}
 
 
 def test_the_first_peer_connection_imports_media_not_signalling() -> None:
-    assert steps_of(FAKE_JANUS) == {"signalling": [], "peer connection": MEDIA}
+    assert json_printed_by(FAKE_JANUS) == {"signalling": [], "peer connection": MEDIA}
 
 
 @pytest.mark.parametrize("module", ["aiortc", "av"])
 def test_the_first_peer_connection_names_the_extra_when_media_cannot_be_imported(
     module: str,
 ) -> None:
-    done = run(FAKE_JANUS, module)
+    done = run_in_fresh_python(FAKE_JANUS, module)
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("ModuleNotFoundError: EchoHandle needs WebRTC media support")
@@ -148,7 +123,7 @@ def test_the_first_peer_connection_names_the_extra_when_media_cannot_be_imported
 
 @pytest.mark.janus
 def test_signalling_over_janus_loads_no_media_until_a_negotiation(
-    janus_server: JanusEndpoints, janus_media_ice: str
+    janus_url: str, janus_media_ice: str
 ) -> None:
-    steps = steps_of(JANUS, janus_server.url("ws"), janus_media_ice)
+    steps = json_printed_by(JANUS, janus_url, janus_media_ice)
     assert steps == {"signalling": [], "negotiated": MEDIA}

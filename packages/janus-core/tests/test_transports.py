@@ -13,6 +13,7 @@ from websockets.asyncio.server import ServerConnection, serve
 
 import janus_webrtc
 from janus_webrtc import ConnectError, TransportError
+from janus_webrtc.testing import json_printed_by
 from janus_webrtc.transports import HttpTransport, WebSocketTransport, transport_for_url
 
 
@@ -164,3 +165,23 @@ async def test_http_stops_polling_a_session_the_server_no_longer_knows() -> None
             ]
     finally:
         await runner.cleanup()
+
+
+def test_aiohttp_is_imported_by_the_first_http_transport_only() -> None:
+    code = """
+import json, sys
+import janus_webrtc
+from janus_webrtc.transports import transport_for_url
+
+steps = {"imported": "aiohttp" in sys.modules}
+transport_for_url("ws://127.0.0.1:1")
+transport_for_url("unix:///tmp/janus.sock")
+steps["ws and unix"] = "aiohttp" in sys.modules
+transport_for_url("http://127.0.0.1:1/janus")
+steps["http"] = "aiohttp" in sys.modules
+from janus_webrtc.transports import HttpTransport
+steps["name"] = HttpTransport.__name__
+print(json.dumps(steps))
+"""
+    steps = json_printed_by(code)
+    assert steps == {"imported": False, "ws and unix": False, "http": True, "name": "HttpTransport"}

@@ -6,39 +6,23 @@ media modules loaded at each step as JSON.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from janus_webrtc.testing import JanusEndpoints
+from janus_webrtc.testing import MEDIA_MODULES, json_printed_by
 
-MEDIA = ["aioice", "aiortc", "av"]
+MEDIA = list(MEDIA_MODULES)
 
-LOADED = """
-import sys
-
-def loaded():
-    return sorted(m for m in ("aiortc", "aioice", "av") if m in sys.modules)
-"""
-
-IMPORT = (
-    LOADED
-    + """
+IMPORT = """
 import json
 import janus_echotest, janus_echotest.plugin
 import janus_webrtc.plugins
 
 janus_webrtc.plugins.available()  # loads every plugin package's entry point
-print(json.dumps({"imported": loaded()}))
+print(json.dumps({"imported": loaded_media()}))
 """
-)
 
-CONFIGURE_THEN_START = (
-    LOADED
-    + """
-import asyncio, json
+CONFIGURE_THEN_START = """
+import asyncio, json, sys
 import janus_webrtc
 
 async def main(url, ice):
@@ -47,7 +31,7 @@ async def main(url, ice):
         async with await connection.create_session() as session:
             handle = await session.attach("echotest")  # through the entry point
             await handle.configure(audio=True, video=False, bitrate=64000)
-            steps["configured"] = loaded()
+            steps["configured"] = loaded_media()
 
             from aiortc import RTCConfiguration
             from janus_webrtc.media import ToneAudioTrack
@@ -58,36 +42,19 @@ async def main(url, ice):
                 handle.add_track(ToneAudioTrack())
                 await handle.start(audio=True)
                 await handle.wait_webrtc_up(timeout=10)
-                steps["started"] = loaded()
+                steps["started"] = loaded_media()
                 await handle.close()
     print(json.dumps(steps))
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
-)
-
-
-def run(code: str, *args: str) -> dict[str, list[str]]:
-    """Run ``code`` in a fresh interpreter; return the JSON it prints last."""
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    steps: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
-    return steps
 
 
 def test_importing_the_package_loads_no_media() -> None:
-    assert run(IMPORT) == {"imported": []}
+    assert json_printed_by(IMPORT) == {"imported": []}
 
 
 @pytest.mark.janus
-def test_settings_load_no_media_until_the_echo_starts(
-    janus_server: JanusEndpoints, janus_media_ice: str
-) -> None:
-    steps = run(CONFIGURE_THEN_START, janus_server.url("ws"), janus_media_ice)
+def test_settings_load_no_media_until_the_echo_starts(janus_url: str, janus_media_ice: str) -> None:
+    steps = json_printed_by(CONFIGURE_THEN_START, janus_url, janus_media_ice)
     assert steps == {"configured": [], "started": MEDIA}

@@ -6,39 +6,23 @@ media modules loaded at each step as JSON.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from janus_webrtc.testing import JanusEndpoints
+from janus_webrtc.testing import MEDIA_MODULES, json_printed_by
 
-MEDIA = ["aioice", "aiortc", "av"]
+MEDIA = list(MEDIA_MODULES)
 
-LOADED = """
-import sys
-
-def loaded():
-    return sorted(m for m in ("aiortc", "aioice", "av") if m in sys.modules)
-"""
-
-IMPORT = (
-    LOADED
-    + """
+IMPORT = """
 import json
 import janus_streaming, janus_streaming.plugin
 import janus_webrtc.plugins
 
 janus_webrtc.plugins.available()  # loads every plugin package's entry point
-print(json.dumps({"imported": loaded()}))
+print(json.dumps({"imported": loaded_media()}))
 """
-)
 
-MOUNTPOINTS_THEN_WATCH = (
-    LOADED
-    + """
-import asyncio, json
+MOUNTPOINTS_THEN_WATCH = """
+import asyncio, json, sys
 import janus_webrtc
 from janus_streaming import RtpMedia
 
@@ -51,7 +35,7 @@ async def main(url, ice):
             created = await admin.create_rtp_mountpoint([opus], description="signalling only")
             assert created.id in [mountpoint.id for mountpoint in await admin.list_mountpoints()]
             await admin.mountpoint_info(created.id)
-            steps["mountpoints"] = loaded()
+            steps["mountpoints"] = loaded_media()
 
             from aiortc import RTCConfiguration
             from janus_webrtc.testing import restrict_aioice_to
@@ -60,37 +44,22 @@ async def main(url, ice):
             with restrict_aioice_to(ice):
                 viewer.configure_rtc(RTCConfiguration(iceServers=[]))
                 await viewer.watch(created.id)
-                steps["watching"] = loaded()
+                steps["watching"] = loaded_media()
                 await viewer.close()
             await admin.destroy_mountpoint(created.id)
     print(json.dumps(steps))
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
-)
-
-
-def run(code: str, *args: str) -> dict[str, list[str]]:
-    """Run ``code`` in a fresh interpreter; return the JSON it prints last."""
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    steps: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
-    return steps
 
 
 def test_importing_the_package_loads_no_media() -> None:
-    assert run(IMPORT) == {"imported": []}
+    assert json_printed_by(IMPORT) == {"imported": []}
 
 
 @pytest.mark.janus
 def test_mountpoint_management_loads_no_media_until_watching(
-    janus_server: JanusEndpoints, janus_media_ice: str
+    janus_url: str, janus_media_ice: str
 ) -> None:
-    steps = run(MOUNTPOINTS_THEN_WATCH, janus_server.url("ws"), janus_media_ice)
+    steps = json_printed_by(MOUNTPOINTS_THEN_WATCH, janus_url, janus_media_ice)
     assert steps == {"mountpoints": [], "watching": MEDIA}

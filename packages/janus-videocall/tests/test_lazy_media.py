@@ -6,39 +6,23 @@ media modules loaded at each step as JSON.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from janus_webrtc.testing import JanusEndpoints
+from janus_webrtc.testing import MEDIA_MODULES, json_printed_by
 
-MEDIA = ["aioice", "aiortc", "av"]
+MEDIA = list(MEDIA_MODULES)
 
-LOADED = """
-import sys
-
-def loaded():
-    return sorted(m for m in ("aiortc", "aioice", "av") if m in sys.modules)
-"""
-
-IMPORT = (
-    LOADED
-    + """
+IMPORT = """
 import json
 import janus_videocall, janus_videocall.plugin
 import janus_webrtc.plugins
 
 janus_webrtc.plugins.available()  # loads every plugin package's entry point
-print(json.dumps({"imported": loaded()}))
+print(json.dumps({"imported": loaded_media()}))
 """
-)
 
-REGISTER_THEN_CALL = (
-    LOADED
-    + """
-import asyncio, json, secrets
+REGISTER_THEN_CALL = """
+import asyncio, json, secrets, sys
 import janus_webrtc
 from janus_videocall import VideoCallHandle
 
@@ -52,7 +36,7 @@ async def main(url, ice):
             await caller.register(alice)
             await callee.register(bob)
             assert {alice, bob} <= set(await caller.list())
-            steps["registered"] = loaded()
+            steps["registered"] = loaded_media()
 
             from aiortc import RTCConfiguration
             from janus_webrtc.media import ToneAudioTrack
@@ -65,7 +49,7 @@ async def main(url, ice):
                 await callee.wait_incoming_call(timeout=10)
                 await callee.accept(ToneAudioTrack())
                 await caller.wait_accepted(timeout=10)
-                steps["in a call"] = loaded()
+                steps["in a call"] = loaded_media()
                 await caller.hangup()
                 await caller.close()
                 await callee.close()
@@ -73,30 +57,13 @@ async def main(url, ice):
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
-)
-
-
-def run(code: str, *args: str) -> dict[str, list[str]]:
-    """Run ``code`` in a fresh interpreter; return the JSON it prints last."""
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    steps: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
-    return steps
 
 
 def test_importing_the_package_loads_no_media() -> None:
-    assert run(IMPORT) == {"imported": []}
+    assert json_printed_by(IMPORT) == {"imported": []}
 
 
 @pytest.mark.janus
-def test_registering_loads_no_media_until_a_call(
-    janus_server: JanusEndpoints, janus_media_ice: str
-) -> None:
-    steps = run(REGISTER_THEN_CALL, janus_server.url("ws"), janus_media_ice)
+def test_registering_loads_no_media_until_a_call(janus_url: str, janus_media_ice: str) -> None:
+    steps = json_printed_by(REGISTER_THEN_CALL, janus_url, janus_media_ice)
     assert steps == {"registered": [], "in a call": MEDIA}

@@ -6,39 +6,23 @@ media modules loaded at each step as JSON.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from janus_webrtc.testing import JanusEndpoints
+from janus_webrtc.testing import MEDIA_MODULES, json_printed_by
 
-MEDIA = ["aioice", "aiortc", "av"]
+MEDIA = list(MEDIA_MODULES)
 
-LOADED = """
-import sys
-
-def loaded():
-    return sorted(m for m in ("aiortc", "aioice", "av") if m in sys.modules)
-"""
-
-IMPORT = (
-    LOADED
-    + """
+IMPORT = """
 import json
 import janus_videoroom, janus_videoroom.plugin
 import janus_webrtc.plugins
 
 janus_webrtc.plugins.available()  # loads every plugin package's entry point
-print(json.dumps({"imported": loaded()}))
+print(json.dumps({"imported": loaded_media()}))
 """
-)
 
-ROOMS_THEN_PUBLISH = (
-    LOADED
-    + """
-import asyncio, json
+ROOMS_THEN_PUBLISH = """
+import asyncio, json, sys
 import janus_webrtc
 
 async def main(url, ice):
@@ -52,7 +36,7 @@ async def main(url, ice):
             assert await handle.list_participants(created.room) == ()
             await handle.destroy_room(created.room)
             assert not await handle.exists(created.room)
-            steps["rooms"] = loaded()
+            steps["rooms"] = loaded_media()
 
             from aiortc import RTCConfiguration
             from janus_webrtc.media import ToneAudioTrack
@@ -65,7 +49,7 @@ async def main(url, ice):
                 await handle.join(room, display="lazy")
                 await handle.publish()
                 await handle.wait_webrtc_up(timeout=10)
-                steps["published"] = loaded()
+                steps["published"] = loaded_media()
                 await handle.close()
             async with await connection.create_session() as other:
                 await (await other.attach("videoroom")).destroy_room(room)
@@ -73,30 +57,15 @@ async def main(url, ice):
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
-)
-
-
-def run(code: str, *args: str) -> dict[str, list[str]]:
-    """Run ``code`` in a fresh interpreter; return the JSON it prints last."""
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    steps: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
-    return steps
 
 
 def test_importing_the_package_loads_no_media() -> None:
-    assert run(IMPORT) == {"imported": []}
+    assert json_printed_by(IMPORT) == {"imported": []}
 
 
 @pytest.mark.janus
 def test_room_management_loads_no_media_until_publishing(
-    janus_server: JanusEndpoints, janus_media_ice: str
+    janus_url: str, janus_media_ice: str
 ) -> None:
-    steps = run(ROOMS_THEN_PUBLISH, janus_server.url("ws"), janus_media_ice)
+    steps = json_printed_by(ROOMS_THEN_PUBLISH, janus_url, janus_media_ice)
     assert steps == {"rooms": [], "published": MEDIA}

@@ -5,12 +5,14 @@ This package does not import pytest; the fixtures live in
 ``pytest11`` entry point.
 """
 
+from janus_webrtc.testing.fresh import MEDIA_MODULES, json_printed_by, run_in_fresh_python
 from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.proxy import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
 
 __all__ = [
+    "MEDIA_MODULES",
     "FaultProxy",
     "HandleFactory",
     "HandleMaker",
@@ -20,5 +22,7 @@ __all__ = [
     "UnixFaultProxy",
     "ensure_ice_address",
     "fault_proxy_for",
+    "json_printed_by",
     "restrict_aioice_to",
+    "run_in_fresh_python",
 ]

@@ -1,14 +1,21 @@
-"""Transports: the ways a connection reaches Janus."""
+"""Transports: the ways a connection reaches Janus.
+
+The HTTP transport (and aiohttp with it) is imported when first used, so that a client over
+WebSocket or Unix sockets does not carry it.
+"""
 
 from __future__ import annotations
 
 import ssl as _ssl
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .base import MessageSink, Transport
-from .http import HttpTransport
 from .unix import UnixSocketTransport, unix_socket_address
 from .websocket import WebSocketTransport
+
+if TYPE_CHECKING:
+    from .http import HttpTransport
 
 __all__ = [
     "HttpTransport",
@@ -20,6 +27,15 @@ __all__ = [
     "check_url",
     "transport_for_url",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "HttpTransport":
+        from .http import HttpTransport
+
+        return HttpTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SCHEMES = ("ws", "wss", "http", "https", "unix", "unix+dgram")
 """The URL schemes :func:`transport_for_url` knows."""
@@ -114,6 +130,8 @@ def _transport(
             url, open_timeout=open_timeout, max_message_size=max_message_size
         )
     if scheme in ("http", "https"):
+        from .http import HttpTransport
+
         return HttpTransport(
             url,
             api_secret=api_secret,
