@@ -27,7 +27,10 @@ Sessions (``nox -l`` lists them; ``nox`` alone runs the ones ``./scripts/test`` 
   ``scripts/smoke_wheels.py`` against a private Janus (the full install, and the core alone).
 - ``coverage``: combines the coverage data of every ``tests`` run; line and branch figures per
   package and in total; fails when a package is below 85%.
-- ``bench``: every ``bench/bench_*.py``; ``nox -s bench -- --quick`` for a short run.
+- ``bench``: every ``bench/bench_*.py``; ``nox -s bench -- --quick`` for a short run;
+  ``-- --peers`` first installs the peer clients that ``bench/bench_core.py`` measures beside
+  the library (janus-client from PyPI into the session's venv, janode with npm into
+  ``bench/.peers/``), ``-- --no-peers`` leaves them out even where installed.
 - ``demo``: ``demo/run_demo.py`` against a private Janus.
 
 Arguments after ``--`` go to pytest (``tests``, ``signalling``), to each bench script
@@ -39,6 +42,7 @@ selected test passes (pytest's exit status 5); without, collecting nothing fails
 from __future__ import annotations
 
 import os
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +76,12 @@ BUILD = ("build[uv]==1.6.1", "twine==7.0.0")
 TEST_TIMEOUT = 300
 """Seconds one test may take before pytest-timeout fails it (unless the package sets its own
 ``timeout`` in its pytest configuration): a hung test must not hang the whole suite."""
+PEER_PIP = "janus-client==0.9.0"
+"""The earlier Python client, measured beside janus-webrtc by bench/bench_core.py."""
+PEER_NPM = "janode@1.8.0"
+"""Meetecho's Node adapter, likewise; npm installs it into :data:`PEERS_CACHE`."""
+PEERS_CACHE = ROOT / "bench" / ".peers"
+"""npm's ``--prefix`` for janode (ignored by git); bench/peers/ looks for it there."""
 DOCS = (
     "mkdocs>=1.6,<2",
     "mkdocs-material>=9.5,<10",
@@ -521,15 +531,53 @@ def examples(session: nox.Session) -> None:
     )
 
 
+def install_peers(session: nox.Session) -> None:
+    """Install the peer clients for bench/bench_core.py; a failure is a warning, not fatal."""
+    try:
+        session.install(PEER_PIP)
+    except nox.command.CommandFailed:
+        session.warn(f"could not install {PEER_PIP}: its rows will say 'not installed'")
+    if shutil.which("npm") is None:
+        session.warn("npm is not on the PATH: janode's rows will say 'not installed'")
+        return
+    PEERS_CACHE.mkdir(parents=True, exist_ok=True)
+    try:
+        session.run(
+            "npm",
+            "install",
+            "--prefix",
+            str(PEERS_CACHE),
+            "--no-audit",
+            "--no-fund",
+            PEER_NPM,
+            external=True,
+        )
+    except nox.command.CommandFailed:
+        session.warn(f"could not install {PEER_NPM}: its rows will say 'not installed'")
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run every bench/bench_*.py script; ``nox -s bench -- --quick`` for a short run."""
+    """Run every bench/bench_*.py script; ``nox -s bench -- --quick`` for a short run.
+
+    ``-- --peers`` installs the peer clients first (:func:`install_peers`); ``-- --no-peers``
+    has bench_core.py leave them out. Both flags are for bench_core.py alone; every other
+    argument goes to every script.
+    """
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     if not scripts:
         session.skip("no bench/bench_*.py scripts yet")
     install_packages(session, PACKAGES, *PYTEST)
+    if "--peers" in session.posargs:
+        install_peers(session)
+    args = [arg for arg in session.posargs if arg not in ("--peers", "--no-peers")]
     for script in scripts:
-        session.run("python", str(script), *session.posargs, env=passthrough_env())
+        own = (
+            ["--no-peers"]
+            if script.name == "bench_core.py" and "--no-peers" in session.posargs
+            else []
+        )
+        session.run("python", str(script), *args, *own, env=passthrough_env())
 
 
 @nox.session(default=False)

@@ -1,4 +1,4 @@
-"""Benchmark janus-webrtc's core against minimal raw clients, over WebSocket and HTTP.
+"""Benchmark janus-webrtc's core against raw clients and peer clients, over WebSocket and HTTP.
 
 Run it from the repository root::
 
@@ -13,17 +13,24 @@ long-poll GET per session). Scenarios, each over both transports:
 1. sequential sync plugin requests on one handle (videoroom ``exists``);
 2. the same requests with 100 in flight;
 3. cycles of create session, attach, detach, destroy;
-4. many sessions with one handle each on one connection: set-up time and the client's RSS
-   growth, measured in a fresh subprocess per run. Over HTTP each session holds a long-poll;
-   if Janus cannot take that many, the count is halved until it works (and the output says so).
+4. many sessions with one handle each on one connection, set up 100 at once: set-up time,
+   measured in a fresh subprocess per run;
+5. memory per session (WebSocket only): the client's RSS growth with thousands of sessions,
+   in a fresh subprocess per run.
 
 Library and raw runs are interleaved (each run in blocks alternating with the other kind's),
 three times each (``--rounds``), and each kind's best run is kept. Beside rates and latencies
 the table shows this process's CPU time per operation: the client's own cost, which other
 processes on a busy machine disturb less than wall-clock figures.
 
+Peer clients do the same work where they are installed (``peers/``; ``nox -s bench --
+--peers`` installs them): janus-client 0.9.0 (PyPI) and janode 1.8.0 (npm, Node), each in a
+process of its own, right after the library and raw runs of the same scenario, best of
+``--rounds`` runs. A peer that is not installed gets a "not installed" row, a transport it
+lacks an "n/a" row with the reason; ``--no-peers`` leaves them out.
+
 The script is a benchmark, not a test: it exits 0 even when a target is missed (it prints
-``MISSED`` beside it).
+``MISSED`` beside it), and whatever a peer does.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ from importlib.metadata import version
 from typing import Any, Literal, Protocol
 
 import aiohttp
+import peers
+from measure import Run, open_sockets, rss_kb, run_concurrent, run_pool, run_sequential
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.typing import Subprotocol
@@ -52,7 +61,8 @@ from janus_webrtc.testing import JanusServer
 
 Transport = Literal["ws", "http"]
 Kind = Literal["lib", "raw"]
-Client = Literal["raw", "lib", "lib-generic"]
+Client = Literal["raw", "lib", "lib-generic", "janus-client", "janode"]
+Work = Literal["sequential", "concurrent", "cycles"]
 
 TRANSPORTS: tuple[Transport, ...] = ("ws", "http")
 KINDS: tuple[Kind, ...] = ("lib", "raw")
@@ -72,6 +82,11 @@ MEMORY_COUNTS = (3000, 10000)
 AT_ONCE = 100
 SETUP_CLIENTS: tuple[Client, ...] = ("raw", "lib")
 MEMORY_CLIENTS: tuple[Client, ...] = ("raw", "lib-generic", "lib")
+PEER_CLIENTS: tuple[Client, ...] = ("janus-client", "janode")
+"""Peer clients (``peers/``), measured where installed, after the library's and raw rows."""
+PEER_WARMUP_OPS = 200
+PEER_WARMUP_CYCLES = 20
+"""A peer's process warms up as the parent does in :func:`warm_up` before its measured runs."""
 
 RATIO_TARGET = 0.95
 """Scenarios 1-3: the library's rate at least this share of the raw client's."""
@@ -88,6 +103,7 @@ kind's blocks (fewer when blocks would be too small, as with ``--quick``)."""
 RUN_TIMEOUT = 300.0
 """Seconds allowed for one measured run before the benchmark gives up on it."""
 CHILD_TIMEOUT = 300.0
+"""Seconds allowed for one subprocess of scenario 4 or 5."""
 POLL_SETTLE = 1.0
 """Seconds given to the HTTP long-polls of new sessions to reach Janus before RSS is read."""
 
@@ -359,81 +375,13 @@ async def open_target(kind: Kind, transport: Transport, url: str) -> Target:
 # -- measurement ----------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    """One measured run: ``count`` operations (requests or cycles)."""
-
-    count: int
-    elapsed: float
-    cpu: float
-    latencies: list[float] = field(repr=False)
-
-    @property
-    def rate(self) -> float:
-        return self.count / self.elapsed
-
-    def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-    @property
-    def cpu_per_op_us(self) -> float:
-        return self.cpu / self.count * 1e6
-
-    @classmethod
-    def combine(cls, parts: Sequence[Run]) -> Run:
-        """One run made of blocks: counts, times and latencies added up."""
-        latencies = [latency for part in parts for latency in part.latencies]
-        return cls(
-            sum(part.count for part in parts),
-            sum(part.elapsed for part in parts),
-            sum(part.cpu for part in parts),
-            latencies,
-        )
-
-
-async def run_sequential(step: Callable[[], Awaitable[Any]], count: int) -> Run:
-    latencies: list[float] = []
-    append = latencies.append
-    clock = time.perf_counter
-    gc.collect()
-    cpu0, start = time.process_time(), clock()
-    for _ in range(count):
-        began = clock()
-        await step()
-        append(clock() - began)
-    elapsed, cpu = clock() - start, time.process_time() - cpu0
-    return Run(count, elapsed, cpu, latencies)
-
-
-async def run_concurrent(step: Callable[[], Awaitable[Any]], count: int, in_flight: int) -> Run:
-    latencies: list[float] = []
-    append = latencies.append
-    clock = time.perf_counter
-    remaining = count
-
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            began = clock()
-            await step()
-            append(clock() - began)
-
-    gc.collect()
-    cpu0, start = time.process_time(), clock()
-    async with asyncio.TaskGroup() as group:
-        for _ in range(min(in_flight, count)):
-            group.create_task(worker())
-    elapsed, cpu = clock() - start, time.process_time() - cpu0
-    return Run(count, elapsed, cpu, latencies)
-
-
 @dataclass(frozen=True)
 class Scenario:
     number: int
     title: str
     unit: str
+    work: Work
+    """What a peer's process is asked to do (see ``peers/__init__.py``)."""
     count: int
     run: Callable[[Target, int], Awaitable[Run]]
     min_block: int
@@ -449,6 +397,7 @@ def scenarios(scale: int) -> list[Scenario]:
             1,
             f"{sequential} sequential requests",
             "ops/s",
+            "sequential",
             sequential,
             lambda target, n: run_sequential(target.op, n),
             100,
@@ -457,6 +406,7 @@ def scenarios(scale: int) -> list[Scenario]:
             2,
             f"{concurrent} requests, {IN_FLIGHT} in flight",
             "ops/s",
+            "concurrent",
             concurrent,
             lambda target, n: run_concurrent(target.op, n, IN_FLIGHT),
             10 * IN_FLIGHT,
@@ -465,6 +415,7 @@ def scenarios(scale: int) -> list[Scenario]:
             3,
             f"{cycles} create/attach/detach/destroy",
             "cycles/s",
+            "cycles",
             cycles,
             lambda target, n: run_sequential(target.cycle, n),
             30,
@@ -477,11 +428,17 @@ class Comparison:
     scenario: Scenario
     transport: Transport
     best: dict[Kind, Run]
+    peers: dict[Client, Run | str] = field(default_factory=dict)
+    """Each peer's best run, or why it has none ("not installed", "n/a: ...", "failed: ...")."""
 
     @property
     def ratio(self) -> float:
         """Library rate / raw rate (1.0: as fast; below: slower)."""
-        return self.best["lib"].rate / self.best["raw"].rate
+        return self.ratio_of(self.best["lib"])
+
+    def ratio_of(self, run: Run) -> float:
+        """A client's rate / the raw client's rate."""
+        return run.rate / self.best["raw"].rate
 
 
 async def compare(
@@ -514,12 +471,76 @@ async def compare(
     return best
 
 
+# -- peer clients (peers/), each in a process of its own ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerStatus:
+    """A peer client as found at start: its version, or why it cannot run."""
+
+    client: Client
+    peer: peers.Peer
+    version: str | None
+    reason: str
+
+    def blocked(self, transport: Transport) -> str | None:
+        """Why the peer has no figures over ``transport`` (``None``: it runs)."""
+        if self.version is None:
+            return self.reason
+        return self.peer.unsupported(transport)
+
+
+def find_peers(enabled: bool) -> list[PeerStatus]:
+    """Every peer client of :data:`PEER_CLIENTS`, found or not (none with ``--no-peers``)."""
+    if not enabled:
+        return []
+    found = []
+    for client in PEER_CLIENTS:
+        peer = peers.BY_NAME[client]
+        peer_version, reason = peer.found()
+        found.append(PeerStatus(client, peer, peer_version, reason))
+    return found
+
+
+def short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def measure_peer(
+    status: PeerStatus, scenario: Scenario, transport: Transport, url: str, rounds: int
+) -> Run | str:
+    """A peer's best of ``rounds`` runs of a scenario, or why there is none."""
+    blocked = status.blocked(transport)
+    if blocked is not None:
+        return blocked
+    spec = {
+        "mode": "ops",
+        "work": scenario.work,
+        "url": url,
+        "count": scenario.count,
+        "in_flight": IN_FLIGHT,
+        "rounds": rounds,
+        "room": BODY["room"],
+        "warmup_ops": PEER_WARMUP_OPS,
+        "warmup_cycles": PEER_WARMUP_CYCLES,
+        "run_timeout": RUN_TIMEOUT,
+    }
+    data = status.peer.run(spec, timeout=RUN_TIMEOUT * (rounds + 1))
+    runs = data.get("runs")
+    if data.get("error") or not runs:
+        return f"failed: {short(str(data.get('error') or 'no runs'))}"
+    return max((Run.from_json(run) for run in runs), key=lambda run: run.rate)
+
+
 # -- scenarios 4 and 5: many sessions, in a fresh process per run ------------------------------
 
 CLIENT_NAMES: dict[Client, str] = {
     "raw": "raw",
     "lib": "janus_webrtc",
     "lib-generic": "jw generic",
+    "janus-client": "janus-client",
+    "janode": "janode",
 }
 """``lib`` attaches with the plugin's name (the janus-videoroom package's handle); ``lib-generic``
 with a plain :class:`janus_webrtc.Handle` subclass (no plugin package involved)."""
@@ -529,45 +550,6 @@ class GenericHandle(janus_webrtc.Handle):
     """The core's handle, for the plugin the benchmark uses: no plugin package involved."""
 
     plugin_id = PLUGIN_ID
-
-
-def rss_kb() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
-
-
-def open_sockets() -> int:
-    count = 0
-    for name in os.listdir("/proc/self/fd"):
-        try:
-            if os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
-                count += 1
-        except OSError:
-            continue
-    return count
-
-
-async def _set_up(count: int, at_once: int, one: Callable[[], Awaitable[None]]) -> list[str]:
-    """Run ``one`` ``count`` times, ``at_once`` at a time; return the errors."""
-    errors: list[str] = []
-    remaining = count
-
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            try:
-                await one()
-            except Exception as exc:
-                errors.append(f"{type(exc).__name__}: {exc}")
-
-    async with asyncio.TaskGroup() as group:
-        for _ in range(min(at_once, count)):
-            group.create_task(worker())
-    return errors
 
 
 async def _lib_sessions(
@@ -585,7 +567,7 @@ async def _lib_sessions(
             handles.append(await session.attach(plugin))
 
         start = time.perf_counter()
-        errors = await _set_up(count, at_once, one)
+        errors = await run_pool(count, at_once, one)
         result["setup_s"] = time.perf_counter() - start
         result["created"] = len(handles)
         if errors:
@@ -604,7 +586,7 @@ async def _lib_sessions(
         async def destroy() -> None:
             await next(sessions).destroy()
 
-        errors = await _set_up(len(handles), at_once, destroy)
+        errors = await run_pool(len(handles), at_once, destroy)
         if errors:
             result["teardown_error"] = f"{len(errors)} failed, first: {errors[0]}"
         result["teardown_s"] = time.perf_counter() - start
@@ -624,7 +606,7 @@ async def _raw_sessions(
         ids.append((session_id, await client.attach(session_id, PLUGIN_ID)))
 
     start = time.perf_counter()
-    errors = await _set_up(count, at_once, one)
+    errors = await run_pool(count, at_once, one)
     result["setup_s"] = time.perf_counter() - start
     result["created"] = len(ids)
     if errors:
@@ -643,7 +625,7 @@ async def _raw_sessions(
     async def destroy() -> None:
         await client.destroy(next(sessions)[0])
 
-    errors = await _set_up(len(ids), at_once, destroy)
+    errors = await run_pool(len(ids), at_once, destroy)
     if errors:
         result["teardown_error"] = f"{len(errors)} failed, first: {errors[0]}"
     result["teardown_s"] = time.perf_counter() - start
@@ -697,20 +679,26 @@ class SessionsResult:
 
 
 def run_child(
-    client: Client, transport: Transport, url: str, count: int, at_once: int
+    client: Client,
+    transport: Transport,
+    url: str,
+    count: int,
+    at_once: int,
+    peer: peers.Peer | None = None,
 ) -> SessionsResult:
-    command = [sys.executable, os.path.abspath(__file__), "--sessions-child"]
-    command += [client, transport, url, str(count), str(at_once)]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
-        )
-        lines = done.stdout.strip().splitlines()
-        data: dict[str, Any] = json.loads(lines[-1]) if lines else {}
-        if not data:
-            data["error"] = f"child exited {done.returncode}: {done.stderr.strip()[-300:]}"
-    except subprocess.TimeoutExpired:
-        data = {"error": f"child timed out after {CHILD_TIMEOUT:g} s"}
+    """Run one client's sessions in a fresh process: this script, or ``peer``'s."""
+    if peer is not None:
+        spec = {
+            "mode": "sessions",
+            "url": url,
+            "count": count,
+            "at_once": at_once,
+            "room": BODY["room"],
+            "settle": POLL_SETTLE,
+        }
+        data = peer.run(spec, timeout=CHILD_TIMEOUT)
+    else:
+        data = _own_child(client, transport, url, count, at_once)
     return SessionsResult(
         client=client,
         requested=count,
@@ -725,14 +713,34 @@ def run_child(
     )
 
 
+def _own_child(
+    client: Client, transport: Transport, url: str, count: int, at_once: int
+) -> dict[str, Any]:
+    command = [sys.executable, os.path.abspath(__file__), "--sessions-child"]
+    command += [client, transport, url, str(count), str(at_once)]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"child timed out after {CHILD_TIMEOUT:g} s"}
+    lines = done.stdout.strip().splitlines()
+    data: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+    if not data:
+        data["error"] = f"child exited {done.returncode}: {done.stderr.strip()[-300:]}"
+    return data
+
+
 @dataclass
 class SessionsRow:
-    """One client's runs of one count over one transport."""
+    """One client's runs of one count over one transport (none, and a status, for a peer
+    that cannot run)."""
 
     transport: Transport
     client: Client
     count: int
     runs: list[SessionsResult]
+    status: str = ""
 
     @property
     def good(self) -> list[SessionsResult]:
@@ -766,16 +774,30 @@ def measure_sessions(
     url: str,
     count: int,
     at_once: int,
-    clients: Sequence[Client],
+    own_clients: Sequence[Client],
     rounds: int,
+    peer_statuses: Sequence[PeerStatus] = (),
 ) -> tuple[list[SessionsRow], list[str]]:
-    """Run every client ``rounds`` times in fresh processes, the order rotated each round."""
+    """Run every client ``rounds`` times in fresh processes, the order rotated each round.
+
+    Peers that can run over ``transport`` join the rotation; the others get a row with the
+    reason only.
+    """
     notes: list[str] = []
+    runners: dict[Client, peers.Peer | None] = dict.fromkeys(own_clients)
+    blocked: dict[Client, str] = {}
+    for status in peer_statuses:
+        why = status.blocked(transport)
+        if why is None:
+            runners[status.client] = status.peer
+        else:
+            blocked[status.client] = why
+    clients = list(runners)
     runs: dict[Client, list[SessionsResult]] = {client: [] for client in clients}
     for round_number in range(rounds):
         shift = round_number % len(clients)
         for client in [*clients[shift:], *clients[:shift]]:
-            result = run_child(client, transport, url, count, at_once)
+            result = run_child(client, transport, url, count, at_once, runners[client])
             runs[client].append(result)
             if not result.ok:
                 notes.append(
@@ -788,7 +810,13 @@ def measure_sessions(
                     f"{CLIENT_NAMES[client]} failed: {result.teardown_error}"
                 )
             time.sleep(0.5)  # let Janus release the run's connections
-    return [SessionsRow(transport, client, count, runs[client]) for client in clients], notes
+    rows = [
+        SessionsRow(transport, client, count, [], blocked[client])
+        if client in blocked
+        else SessionsRow(transport, client, count, runs[client])
+        for client in [*own_clients, *(status.client for status in peer_statuses)]
+    ]
+    return rows, notes
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -821,10 +849,22 @@ def print_comparisons(results: Sequence[Comparison], rounds: int) -> None:
                 f"{run.cpu_per_op_us:>9.0f} {ratio:>6}  {target}".rstrip()
             )
             name = ""
+        for client, peer_run in result.peers.items():
+            if isinstance(peer_run, str):
+                print(f"{'':<38} {result.transport:<4} {CLIENT_NAMES[client]:<12} {peer_run}")
+                continue
+            rate = f"{peer_run.rate:,.0f} {scenario.unit}"
+            print(
+                f"{'':<38} {result.transport:<4} {CLIENT_NAMES[client]:<12} {rate:>14} "
+                f"{peer_run.percentile(0.50) * 1e3:>7.2f} "
+                f"{peer_run.percentile(0.99) * 1e3:>7.2f} {peer_run.cpu_per_op_us:>9.0f} "
+                f"{f'{result.ratio_of(peer_run):.2f}x':>6}"
+            )
     print(
-        f"ratio = library rate / raw rate (<1: the library is slower); best of {rounds} runs\n"
-        f"per client, each cut in up to {BLOCKS} blocks alternating with the other client's;\n"
-        "cpu = CPU time of this process per operation (the client's cost; Janus runs apart)"
+        f"ratio = client rate / raw rate (<1: slower than raw); best of {rounds} runs per\n"
+        f"client; janus_webrtc and raw each cut in up to {BLOCKS} blocks alternating with the\n"
+        "other's; peers in a process of their own, right after; cpu = CPU time of the client's\n"
+        "process per operation (the client's cost; Janus runs apart)"
     )
 
 
@@ -840,6 +880,9 @@ def print_sessions(title: str, rows: Sequence[SessionsRow], rounds: int, scenari
     print("-" * (len(header) + 24))
     raw_of = {(row.transport, row.count): row for row in rows if row.client == "raw"}
     for row in rows:
+        if row.status:
+            print(f"{row.transport:<4} {CLIENT_NAMES[row.client]:<12} {row.count:>8}  {row.status}")
+            continue
         raw = raw_of.get((row.transport, row.count))
         lowest = row.lowest
         times = row.setup_times
@@ -849,7 +892,9 @@ def print_sessions(title: str, rows: Sequence[SessionsRow], rounds: int, scenari
             setup = row.setup_s / raw.setup_s
             kb = row.kb_per_session / raw.kb_per_session if raw.kb_per_session > 0 else 0.0
             setup_ratio, kb_ratio = f"{setup:.2f}", f"{kb:.2f}"
-            if scenario == 4:
+            if row.client in PEER_CLIENTS:
+                pass  # the targets are the library's
+            elif scenario == 4:
                 ok = setup <= SETUP_RATIO_TARGET and not row.errors
                 target = f"setup <= {SETUP_RATIO_TARGET:g}x, no error: {verdict(ok)}"
             else:
@@ -868,7 +913,7 @@ def print_sessions(title: str, rows: Sequence[SessionsRow], rounds: int, scenari
     print(
         f"{AT_ONCE} sessions set up at once (create + attach), each run in a fresh process; "
         f"{rounds} runs per client,\norder rotated; RSS = VmRSS (base after imports and "
-        "connect); KB/session = RSS growth / sessions (lowest run);\nratio = janus_webrtc / raw; "
+        "connect); KB/session = RSS growth / sessions (lowest run);\nratio = client / raw; "
         "sockets = open sockets with all sessions up"
     )
 
@@ -901,16 +946,95 @@ async def run_comparisons(
     numbers: Sequence[int],
     scale: int,
     rounds: int,
+    peer_statuses: Sequence[PeerStatus],
 ) -> list[Comparison]:
     results: list[Comparison] = []
     for scenario in scenarios(scale):
         if scenario.number not in numbers:
             continue
         for transport in transports:
+            url = url_of[transport]
             print(f"  scenario {scenario.number} over {transport} ...", flush=True)
-            best = await compare(scenario, transport, url_of[transport], rounds, scenario.count)
-            results.append(Comparison(scenario, transport, best))
+            result = Comparison(
+                scenario, transport, await compare(scenario, transport, url, rounds, scenario.count)
+            )
+            for status in peer_statuses:
+                if status.blocked(transport) is None:
+                    print(
+                        f"  scenario {scenario.number} over {transport}: {status.client} ...",
+                        flush=True,
+                    )
+                result.peers[status.client] = await asyncio.to_thread(
+                    measure_peer, status, scenario, transport, url, rounds
+                )
+            results.append(result)
     return results
+
+
+SUMMARY_CLIENTS: tuple[Client, ...] = ("raw", "lib", *PEER_CLIENTS)
+SUMMARY_NAMES: dict[Client, str] = {**CLIENT_NAMES, "lib": "janus-webrtc"}
+
+
+def _brief(status: str) -> str:
+    """A status without its parenthesis: "not installed", "n/a: janode has no HTTP transport"."""
+    return status.split(" (")[0]
+
+
+def _ops_cell(run: Run | str | None, unit: str) -> str:
+    if run is None:
+        return "(not run)"
+    if isinstance(run, str):
+        return _brief(run)
+    return f"{run.rate:,.0f} {unit}, {run.cpu_per_op_us:.0f} us CPU"
+
+
+def _sessions_cell(row: SessionsRow | None, scenario: int) -> str:
+    if row is None:
+        return "(not run)"
+    if row.status:
+        return _brief(row.status)
+    failed = f" ({row.errors} of {len(row.runs)} runs failed)" if row.errors else ""
+    if scenario == 4:
+        return f"{row.setup_s:.2f} s{failed}"
+    return f"{row.kb_per_session:.1f} KB/session{failed}"
+
+
+def print_summary(
+    comparisons: Sequence[Comparison], sessions: dict[int, list[SessionsRow]], quick: bool
+) -> None:
+    """The table of docs/benchmarks.md, in Markdown: a row per workload and transport."""
+    note = " -- smoke figures (--quick): not for publication" if quick else ""
+    print(f"summary (Markdown, for docs/benchmarks.md){note}")
+    header = ["#", "workload", "transport", *(SUMMARY_NAMES[c] for c in SUMMARY_CLIENTS)]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for result in comparisons:
+        scenario = result.scenario
+        runs: dict[Client, Run | str] = dict(result.peers)
+        for kind, run in result.best.items():
+            runs[kind] = run
+        cells = [_ops_cell(runs.get(client), scenario.unit) for client in SUMMARY_CLIENTS]
+        print(
+            f"| {scenario.number} | {scenario.title} | {result.transport} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    for number, rows in sessions.items():
+        keys = sorted(
+            {(row.transport, row.count) for row in rows},
+            key=lambda k: (TRANSPORTS.index(k[0]), k[1]),
+        )
+        for transport, count in keys:
+            by_client = {
+                row.client: row for row in rows if (row.transport, row.count) == (transport, count)
+            }
+            title = (
+                f"{count} sessions set up, {AT_ONCE} at once (median set-up time)"
+                if number == 4
+                else f"memory with {count} sessions (RSS growth / session)"
+            )
+            cells = [_sessions_cell(by_client.get(client), number) for client in SUMMARY_CLIENTS]
+            print(f"| {number} | {title} | {transport} | " + " | ".join(cells) + " |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -928,6 +1052,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_ROUNDS,
         help=f"runs per client kind, interleaved; the best is kept (default: {DEFAULT_ROUNDS})",
     )
+    parser.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="leave out the peer clients (janus-client, janode) even where installed",
+    )
     parser.add_argument("--sessions-child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.sessions_child:
@@ -944,7 +1073,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"aiohttp {version('aiohttp')}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs{', --quick (counts / 10)' if args.quick else ''}"
     )
+    peer_statuses = find_peers(not args.no_peers)
+    if peer_statuses:
+        found = []
+        for status in peer_statuses:
+            if status.version is None:
+                found.append(f"{status.client} {status.reason}")
+            elif status.client == "janode":
+                found.append(f"janode {status.version} (node {peers.node_version() or '?'})")
+            else:
+                found.append(f"{status.client} {status.version}")
+        print(f"peers: {'; '.join(found)}")
     print_load("at start")
+    comparisons: list[Comparison] = []
+    sessions: dict[int, list[SessionsRow]] = {}
     with JanusServer(plugins=(PLUGIN,), session_timeout=300) as server:
         url_of: dict[Transport, str] = {
             "ws": server.endpoints.ws_url,
@@ -956,7 +1098,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(warm_up(url_of, transports))
             print("measuring scenarios 1-3 ...", flush=True)
             comparisons = asyncio.run(
-                run_comparisons(url_of, transports, numbers, scale, args.rounds)
+                run_comparisons(url_of, transports, numbers, scale, args.rounds, peer_statuses)
             )
             print()
             print_comparisons(comparisons, args.rounds)
@@ -976,7 +1118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         flush=True,
                     )
                     measured, failures = measure_sessions(
-                        transport, url_of[transport], count, AT_ONCE, clients, args.rounds
+                        transport,
+                        url_of[transport],
+                        count,
+                        AT_ONCE,
+                        clients,
+                        args.rounds,
+                        peer_statuses,
                     )
                     rows += measured
                     notes += failures
@@ -989,6 +1137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_sessions(title, rows, args.rounds, number)
             for note in notes:
                 print(f"note: {note}")
+            sessions[number] = rows
+    print()
+    print_summary(comparisons, sessions, args.quick)
     print()
     print_load("at end")
     print(f"total time {time.perf_counter() - started:.0f} s")

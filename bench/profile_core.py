@@ -28,6 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 import bench_core as bench
+from measure import run_concurrent, run_sequential
 
 from janus_webrtc.testing import JanusServer
 
@@ -36,6 +37,7 @@ COUNTS = {"sequential": 2000, "concurrent": 5000, "cycles": 300, "sessions": 100
 LAYERS = (
     ("janus_webrtc", ("janus_webrtc",)),
     ("bench (raw client)", ("bench_core.py",)),
+    ("bench loop", ("measure.py",)),
     ("aiohttp", ("aiohttp", "yarl", "multidict", "aiohappyeyeballs", "aiosignal")),
     ("websockets", ("websockets",)),
     ("json", ("json",)),
@@ -71,13 +73,13 @@ async def profile_one(
     target = await bench.open_target(kind, transport, url)
     try:
         step: Callable[[], Awaitable[Any]] = target.cycle if work == "cycles" else target.op
-        await bench.run_sequential(step, 50)  # warm
+        await run_sequential(step, 50)  # warm
         cpu0 = time.process_time()
         profiler.enable()
         if work == "concurrent":
-            await bench.run_concurrent(step, count, bench.IN_FLIGHT)
+            await run_concurrent(step, count, bench.IN_FLIGHT)
         else:
-            await bench.run_sequential(step, count)
+            await run_sequential(step, count)
         profiler.disable()
         return time.process_time() - cpu0, pstats.Stats(profiler)
     finally:
