@@ -185,3 +185,10 @@ print(json.dumps(steps))
 """
     steps = json_printed_by(code)
     assert steps == {"imported": False, "ws and unix": False, "http": True, "name": "HttpTransport"}
+
+
+@pytest.mark.parametrize("bad", [0, -1])
+def test_an_http_pool_of_no_connection_is_refused_at_once(bad: int) -> None:
+    with pytest.raises(ValueError, match="max_connections must be at least 1"):
+        HttpTransport("http://127.0.0.1:1/janus", max_connections=bad)
+    assert HttpTransport("http://127.0.0.1:1/janus", max_connections=3).max_connections == 3
