@@ -22,6 +22,7 @@ EXPECTED = {
     "pyproject.toml",
     "README.md",
     "CHANGELOG.md",
+    "LICENSE",
     "src/janus_recordplay/__init__.py",
     "src/janus_recordplay/errors.py",
     "src/janus_recordplay/messages.py",
@@ -41,7 +42,12 @@ def test_the_package_has_every_part(tmp_path: Path) -> None:
     assert (
         '[project.entry-points.janus_webrtc]\nrecordplay = "janus_recordplay.plugin"' in pyproject
     )
-    assert 'dependencies = ["janus-webrtc>=0.1,<0.2"]' in pyproject
+    # the handle is a WebRTCHandle: it needs the media extra, as every plugin package here
+    assert 'dependencies = ["janus-webrtc[media]>=0.1,<0.2"]' in pyproject
+    assert 'license = "MIT"\nlicense-files = ["LICENSE"]' in pyproject
+    licence = (folder / "LICENSE").read_text()
+    assert licence.startswith("MIT License\n\nCopyright (c) 20")
+    assert "The janus-recordplay authors" in licence
     handle = (folder / "src/janus_recordplay/handle.py").read_text()
     assert 'plugin_id: ClassVar[str] = "janus.plugin.recordplay"' in handle
     assert "class RecordplayHandle(WebRTCHandle):" in handle
