@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from importlib.metadata import distributions
 from pathlib import Path
@@ -17,6 +18,9 @@ from venvs import fresh_venv
 
 CORE = Path(__file__).resolve().parents[1]
 """The janus-core folder (its pyproject builds the janus-webrtc wheel)."""
+
+GUIDE = CORE.parents[1] / "docs" / "plugins" / "index.md"
+"""The plugin-author guide, whose pyproject example is the template's."""
 
 EXPECTED = {
     "pyproject.toml",
@@ -42,7 +46,7 @@ def test_the_package_has_every_part(tmp_path: Path) -> None:
     assert (
         '[project.entry-points.janus_webrtc]\nrecordplay = "janus_recordplay.plugin"' in pyproject
     )
-    # the handle is a WebRTCHandle: it needs the media extra, as every plugin package here
+    # the handle is a WebRTCHandle: it needs the media extra, as every plugin package does
     assert 'dependencies = ["janus-webrtc[media]>=0.1,<0.2"]' in pyproject
     assert 'license = "MIT"\nlicense-files = ["LICENSE"]' in pyproject
     licence = (folder / "LICENSE").read_text()
@@ -55,6 +59,14 @@ def test_the_package_has_every_part(tmp_path: Path) -> None:
     assert "class RecordplayUnknownError(RecordplayError, code=ERROR_UNKNOWN_ERROR):" in errors
     for path in folder.rglob("*.py"):
         compile(path.read_text(), str(path), "exec")  # every module is valid Python
+
+
+@pytest.mark.skipif(not GUIDE.is_file(), reason="the docs folder is not next to the package")
+def test_the_guide_shows_the_generated_pyproject(tmp_path: Path) -> None:
+    examples = re.findall(r"```toml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    assert len(examples) == 1, "the guide's one pyproject.toml example"
+    generated = (create_plugin_package("recordplay", tmp_path) / "pyproject.toml").read_text()
+    assert examples[0] == generated, "docs/plugins/index.md: copy the generated pyproject.toml"
 
 
 def test_names_and_folders_are_checked(tmp_path: Path) -> None:
