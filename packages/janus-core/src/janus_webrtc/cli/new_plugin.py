@@ -17,10 +17,11 @@ __all__ = ["COMMAND"]
 
 DESCRIPTION = """\
 Create a janus-webrtc plugin package for Janus's janus.plugin.NAME plugin, in DEST/janus-NAME:
-pyproject.toml (the janus_webrtc entry point, a testing extra), README.md, CHANGELOG.md,
-src/janus_NAME/ (a handle class with one example request method, typed messages, errors, the
-hookimpl, py.typed) and tests/test_NAME.py (tests against a real Janus). Its tests pass as
-generated: pip install -e '.[testing]' && pytest. Nothing is overwritten.
+pyproject.toml (janus-webrtc[media], the janus_webrtc entry point, a testing extra), README.md,
+CHANGELOG.md, LICENSE (MIT), src/janus_NAME/ (a handle class with one example request method,
+typed messages, errors, the hookimpl, py.typed) and tests/test_NAME.py (tests against a real
+Janus). Its tests pass as generated: pip install -e '.[testing]' && pytest. Nothing is
+overwritten.
 """
 
 

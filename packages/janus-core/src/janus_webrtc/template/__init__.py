@@ -5,8 +5,10 @@ or :func:`create_plugin_package`) writes a complete, installable package for Jan
 ``janus.plugin.NAME`` plugin into ``DEST/janus-NAME``::
 
     janus-NAME/
-      pyproject.toml        the janus_webrtc entry point, a testing extra, pytest settings
+      pyproject.toml        janus-webrtc[media], the janus_webrtc entry point, a testing
+                            extra, pytest settings
       README.md  CHANGELOG.md
+      LICENSE               MIT (the pyproject's licence; put your name in it)
       src/janus_NAME/
         __init__.py         public names, __all__, __version__
         handle.py           the handle class (a WebRTCHandle) with one example request method
@@ -22,6 +24,7 @@ Its tests pass as generated (``pip install -e '.[testing]' && pytest``); the exa
 
 from __future__ import annotations
 
+import datetime
 import keyword
 import re
 from importlib import resources
@@ -36,6 +39,7 @@ _FILES = {
     "pyproject.toml": "pyproject.toml.tmpl",
     "README.md": "README.md.tmpl",
     "CHANGELOG.md": "CHANGELOG.md.tmpl",
+    "LICENSE": "LICENSE.tmpl",
     "src/{package}/__init__.py": "__init__.py.tmpl",
     "src/{package}/errors.py": "errors.py.tmpl",
     "src/{package}/messages.py": "messages.py.tmpl",
@@ -62,7 +66,8 @@ def create_plugin_package(
             ``-`` for ``_``) and the import package ``janus_<name>``.
         dest: The folder to create the package folder in (created if needed).
         plugin_id: The Janus plugin id (default: ``janus.plugin.<name>``).
-        requirement: The version range of janus-webrtc the package depends on.
+        requirement: The version range of janus-webrtc the package depends on (with its
+            ``media`` extra: the handle is a WebRTCHandle).
 
     Returns:
         The package folder, ``dest/janus-<name>``.
@@ -93,6 +98,7 @@ def create_plugin_package(
         "handle_suffix": "Handle",
         "error_suffix": "Error",
         "requirement": requirement,
+        "year": str(datetime.date.today().year),
     }
     templates = resources.files(__package__).joinpath("files")
     written: dict[Path, str] = {}
