@@ -196,3 +196,40 @@ async def test_the_local_files_check_looks_for_the_files(fake: Any, tmp_path: Pa
         await handle._verify_recording(paths, filename=base, undo={"record": False}, paths=paths)
     assert caught.value.refused == ("data",)
     assert len(transport.requests("message")) == 1
+
+
+def mjr(info: bytes, *records: bytes) -> bytes:
+    return b"MJR00002" + len(info).to_bytes(2, "big") + info + b"".join(records)
+
+
+def rtp(timestamp: int) -> bytes:
+    return b"\x80\x6f\x00\x01" + timestamp.to_bytes(4, "big") + b"\x00\x00\x00\x01payload"
+
+
+def record(packet: bytes, *, data: bool = False) -> bytes:
+    body = (b"\x00" * 8 if data else b"") + packet
+    return b"MEET" + (20).to_bytes(4, "big") + len(body).to_bytes(2, "big") + body
+
+
+def test_read_mjr_counts_frames_packets_and_messages(tmp_path: Path) -> None:
+    from janus_webrtc.testing import read_mjr
+
+    video = tmp_path / "v.mjr"
+    # Three packets, two frames (a frame in two packets shares its RTP timestamp); the last
+    # record is cut short, as in a recording still being written.
+    video.write_bytes(
+        mjr(b'{"t":"v","c":"vp8"}', record(rtp(900)), record(rtp(900)), record(rtp(3900)))
+        + b"MEET\x00"
+    )
+    read = read_mjr(video)
+    assert (read.kind, read.codec, len(read.packets), read.frames) == ("video", "vp8", 3, 2)
+    data = tmp_path / "d.mjr"
+    data.write_bytes(mjr(b'{"t":"d","c":"text"}', record(b"hi", data=True)))
+    assert read_mjr(data).packets == (b"hi",)
+    assert read_mjr(data).frames == 1
+    empty = tmp_path / "e.mjr"
+    empty.write_bytes(b"MJR00002")
+    assert read_mjr(empty).frames == 0
+    (tmp_path / "x.mjr").write_bytes(b"RIFF....")
+    with pytest.raises(ValueError, match="not a MJR00002"):
+        read_mjr(tmp_path / "x.mjr")

@@ -7,6 +7,7 @@ This package does not import pytest; the fixtures live in
 
 from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
+from janus_webrtc.testing.mjr import MjrRecording, read_mjr
 from janus_webrtc.testing.proxy import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
 
@@ -17,8 +18,10 @@ __all__ = [
     "JanusEndpoints",
     "JanusServer",
     "JanusStartError",
+    "MjrRecording",
     "UnixFaultProxy",
     "ensure_ice_address",
     "fault_proxy_for",
+    "read_mjr",
     "restrict_aioice_to",
 ]
