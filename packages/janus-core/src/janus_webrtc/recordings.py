@@ -206,6 +206,21 @@ class RecordingHandle(Handle):
             )
         return filename
 
+    def _local_recording_files(
+        self, filename: str | None, media: Collection[str]
+    ) -> dict[str, Path] | None:
+        """For a local files check: ``<filename>-<medium>.mjr`` for each medium, else None.
+
+        The names the EchoTest and the VideoCall give their recordings.
+
+        Raises:
+            ValueError: As :meth:`_local_recording_path`.
+        """
+        base = self._local_recording_path(filename)
+        if base is None:
+            return None
+        return {medium: Path(f"{base}-{medium}.mjr") for medium in media}
+
     async def _verify_recording(
         self,
         expected: Collection[str] | None,

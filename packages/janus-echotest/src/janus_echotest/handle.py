@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, ClassVar
 
 from janus_webrtc import (
@@ -271,12 +270,7 @@ class EchoTestHandle(WebRTCHandle, RecordingHandle):
         # request in turn: the answer to a request it cannot carry out comes after them.
         with contextlib.suppress(InvalidElementError):
             await self.send({}, timeout=timeout)
-        local_base = self._local_recording_path(filename)
-        paths = (
-            {medium: Path(f"{local_base}-{medium}.mjr") for medium in media}
-            if local_base is not None
-            else None
-        )
+        paths = self._local_recording_files(filename, media)
         await self._verify_recording(
             media, filename=filename, undo={"record": False}, paths=paths, timeout=timeout
         )
