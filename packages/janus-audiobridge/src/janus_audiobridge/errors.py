@@ -20,7 +20,11 @@
         ├── InvalidSdpError                 493 ..._INVALID_SDP
         ├── NoSuchGroupError                494 ..._NO_SUCH_GROUP
         ├── UnknownAudioBridgeError         499 ..._UNKNOWN_ERROR
-        └── AudioBridgeMediaRejectedError (+ janus_webrtc.MediaRejectedError)
+        ├── AudioBridgeMediaRejectedError (+ janus_webrtc.MediaRejectedError)
+        └── AudioBridgeRecordingRefusedError (+ janus_webrtc.RecordingRefusedError)
+                                            Janus did not open a recording: the mix's
+                                            (499 mkdir error, or turned off by the mixer),
+                                            or a participant's (with a RecordingCheck)
 
 Each class is declared with its code once (``code=``): ``AudioBridgeError(485, text)`` builds a
 :class:`NoSuchRoomError` (see :class:`janus_webrtc.PluginError`), and the handle raises errors
@@ -30,7 +34,9 @@ at all, and 489 when a wrong one is.
 
 from __future__ import annotations
 
-from janus_webrtc import MediaRejectedError, PluginError
+from typing import Any
+
+from janus_webrtc import MediaRejectedError, PluginError, RecordingRefusedError
 
 __all__ = [
     "ERROR_ALREADY_JOINED",
@@ -52,6 +58,7 @@ __all__ = [
     "AlreadyJoinedError",
     "AudioBridgeError",
     "AudioBridgeMediaRejectedError",
+    "AudioBridgeRecordingRefusedError",
     "AudioBridgeUnauthorizedError",
     "IdExistsError",
     "InvalidElementError",
@@ -184,3 +191,24 @@ class UnknownAudioBridgeError(AudioBridgeError, code=ERROR_UNKNOWN_ERROR):
 
 class AudioBridgeMediaRejectedError(AudioBridgeError, MediaRejectedError):
     """Janus's answer rejected the offered audio (``m=`` port 0)."""
+
+
+class AudioBridgeRecordingRefusedError(AudioBridgeError, RecordingRefusedError):
+    """Janus did not open a recording it was asked for (Janus 1.1.2, ``janus_audiobridge.c``).
+
+    - The mix (``refused == ("mix",)``, :attr:`room` set): ``enable_recording`` with a
+      ``record_dir`` Janus cannot create, which Janus answers with 499 "mkdir error" (kept as
+      ``error_code``); or a ``.wav`` file Janus's mixer cannot open, which it only logs ("Could
+      NOT open file ... for writing, giving up") before turning the room's recording off, as
+      its ``list`` then shows. The room stays, unrecorded.
+    - A participant's ``.mjr`` (``refused == ("audio",)``): ``join``/``configure`` with
+      ``record``, which Janus answers as if it recorded; found with a
+      :attr:`~janus_webrtc.RecordingHandle.recording_check`, and stopped again.
+
+    Attributes:
+        room: The room whose mix is not recorded (None for a participant's recording).
+    """
+
+    def __init__(self, error: str, *, room: int | str | None = None, **options: Any) -> None:
+        super().__init__(error, **options)
+        self.room = room

@@ -19,6 +19,7 @@ with the ``join``. Plugin errors raise the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,8 @@ from janus_webrtc import (
     PluginEvent,
     PluginResponse,
     ProtocolError,
+    RecordingHandle,
+    RecordingRefusedError,
     WebRTCHandle,
 )
 from janus_webrtc.plugin_kit import (
@@ -46,8 +49,14 @@ from janus_webrtc.plugin_kit import (
     require,
     str_or_none,
 )
+from janus_webrtc.recordings import Recordings
 
-from .errors import AudioBridgeError, AudioBridgeMediaRejectedError
+from .errors import (
+    AudioBridgeError,
+    AudioBridgeMediaRejectedError,
+    AudioBridgeRecordingRefusedError,
+    UnknownAudioBridgeError,
+)
 from .messages import (
     Configured,
     Forwarder,
@@ -83,7 +92,7 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 
-class AudioBridgeHandle(WebRTCHandle):
+class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
     """A handle on the AudioBridge plugin: manages rooms and takes part in one.
 
     The class of ``session.attach("audiobridge")``. Join a room with a tone::
@@ -95,11 +104,21 @@ class AudioBridgeHandle(WebRTCHandle):
         await bridge.join(room, display="alice")
 
     Any handle can manage rooms, in one or not.
+
+    Recordings Janus cannot open raise
+    :class:`~janus_audiobridge.errors.AudioBridgeRecordingRefusedError`: the mix's always
+    (``create_room``/``enable_recording`` with ``record=True`` read the room back, see
+    ``mix_check``), this participant's (``record=True`` of :meth:`join` and
+    :meth:`configure`) with a :attr:`~janus_webrtc.RecordingHandle.recording_check`
+    (``RecordingCheck(admin=api)``: the room's ``mjrs_dir`` comes in front of the path).
     """
 
     plugin_id: ClassVar[str] = PLUGIN_ID
     error_class: ClassVar[type[PluginError]] = AudioBridgeError
     media_rejected_error: ClassVar[type[MediaRejectedError]] = AudioBridgeMediaRejectedError
+    recording_refused_error: ClassVar[type[RecordingRefusedError]] = (
+        AudioBridgeRecordingRefusedError
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,6 +186,7 @@ class AudioBridgeHandle(WebRTCHandle):
         allow_rtp_participants: bool | None = None,
         groups: Sequence[str] | None = None,
         admin_key: str | None = None,
+        mix_check: float | None = 0.2,
         timeout: float | None = None,
     ) -> RoomCreated:
         """Create a room (``create``).
@@ -188,19 +208,27 @@ class AudioBridgeHandle(WebRTCHandle):
             default_prebuffering: Packets buffered per participant before mixing.
             default_expectedloss: Expected loss percentage, for Opus FEC (0-20).
             default_bitrate: Opus bitrate of participants and forwarders (0: libopus decides).
-            record: Record the mix to a ``.wav`` file.
-            record_file: The recording's file.
+            record: Record the mix to a ``.wav`` file (on the Janus host).
+            record_file: The recording's file (Janus picks a name when None).
             record_dir: The recording's folder (``record_file`` is then relative to it).
-            mjrs: Record each participant to its own ``.mjr`` file.
+            mjrs: Record each participant to its own ``.mjr`` file (not checked: each
+                participant's handle can check its own, see :meth:`join`).
             mjrs_dir: The folder of the ``.mjr`` files.
             allow_rtp_participants: Let participants join with plain RTP (see :meth:`join`).
             groups: Group names to tag participants with (for forwarders).
             admin_key: The plugin's admin key, when it is configured with one.
+            mix_check: With ``record``: seconds after which the room is read back (``list``)
+                to see whether Janus could open the ``.wav`` file (its mixer tries on its next
+                20 ms tick, and turns recording off when it cannot). None: not checked. Not
+                checked either for a private room (``list`` does not show it).
             timeout: Seconds to wait for Janus.
 
         Raises:
             RoomExistsError: A room with that id exists.
             AudioBridgeUnauthorizedError: Wrong admin key.
+            AudioBridgeRecordingRefusedError: ``record``, and Janus turned the recording off:
+                it could not open the file. The room was created (its id is the error's
+                ``room``), and is not recorded.
         """
         body = request_body(
             "create",
@@ -233,6 +261,8 @@ class AudioBridgeHandle(WebRTCHandle):
         ident = id_or_none(data.get("room"))
         if ident is None:  # (require() infers object for a union: checked by hand)
             raise ProtocolError(f"Janus sent no room id in the answer to 'create': {dict(data)}")
+        if record and not is_private:
+            await self._check_mix(ident, _mix_path(record_dir, record_file), mix_check, timeout)
         return RoomCreated(room=ident, permanent=data.get("permanent") is True)
 
     async def edit_room(
@@ -460,9 +490,26 @@ class AudioBridgeHandle(WebRTCHandle):
         secret: str | None = None,
         record_file: str | None = None,
         record_dir: str | None = None,
+        mix_check: float | None = 0.2,
         timeout: float | None = None,
     ) -> None:
-        """Start or stop recording the mix to a ``.wav`` file (``enable_recording``)."""
+        """Start or stop recording the mix to a ``.wav`` file (``enable_recording``).
+
+        Args:
+            room: The room.
+            record: Start (True) or stop (False).
+            secret: The room's secret.
+            record_file: The file (on the Janus host; Janus picks a name when None). Janus 1.1.2
+                changes the file (and folder) only when the recording state changes.
+            record_dir: Its folder (Janus creates it).
+            mix_check: As for :meth:`create_room`.
+            timeout: Seconds to wait for Janus.
+
+        Raises:
+            AudioBridgeRecordingRefusedError: Janus could not create ``record_dir`` (it
+                answers 499 "mkdir error", kept as ``error_code``), or turned the recording
+                off because it could not open the file.
+        """
         body = request_body(
             "enable_recording",
             room=room,
@@ -471,7 +518,51 @@ class AudioBridgeHandle(WebRTCHandle):
             record_file=record_file,
             record_dir=record_dir,
         )
-        await self._ask(body, timeout)
+        path = _mix_path(record_dir, record_file)
+        try:
+            await self._ask(body, timeout)
+        except UnknownAudioBridgeError as exc:
+            if not (record and record_dir is not None):
+                raise
+            # The one 499 of enable_recording (janus_audiobridge.c): janus_mkdir failed.
+            raise AudioBridgeRecordingRefusedError(
+                f"Janus could not create the folder {record_dir!r} of the recording of room "
+                f"{room}: {exc.error}",
+                plugin=exc.plugin,
+                refused=("mix",),
+                filename=path,
+                error_code=exc.error_code,
+                room=room,
+            ) from exc
+        if record:
+            await self._check_mix(room, path, mix_check, timeout)
+
+    async def _check_mix(
+        self, room: RoomId, path: str | None, delay: float | None, timeout: float | None
+    ) -> None:
+        """Raise if Janus turned the recording of ``room``'s mix off after ``delay`` seconds.
+
+        Janus 1.1.2's mixer thread opens the ``.wav`` on its next tick (every 20 ms) after
+        recording was turned on; when ``fopen`` fails it logs a warning and sets the room's
+        ``record`` back to false (``janus_audiobridge_rec_add_wav_header``). A mixer slower
+        than ``delay`` escapes the check (the recording is then reported as started).
+        """
+        if delay is None:
+            return
+        await asyncio.sleep(delay)
+        for info in await self.list_rooms(timeout=timeout):
+            if info.room == room:
+                if info.record is False:
+                    where = f" {path!r}" if path is not None else ""
+                    raise AudioBridgeRecordingRefusedError(
+                        f"Janus could not open the recording{where} of the mix of room {room}: "
+                        "it turned recording off (its log says why)",
+                        plugin=self.plugin,
+                        refused=("mix",),
+                        filename=path,
+                        room=room,
+                    )
+                return
 
     async def enable_mjrs(
         self,
@@ -713,7 +804,9 @@ class AudioBridgeHandle(WebRTCHandle):
                 ``mute_room``.
             audio_level_average: Override the room's talk-detection average.
             audio_active_packets: Override the room's talk-detection packet count.
-            record: Record this participant to a ``.mjr`` file.
+            record: Record this participant to a ``.mjr`` file (``<filename>-audio.mjr``,
+                under the room's ``mjrs_dir`` if it has one), checked with the handle's
+                ``recording_check`` if it has one.
             filename: Base name of that recording.
             rtp: Join as a plain-RTP participant (rooms with ``allow_rtp_participants``).
             generate_offer: Let Janus offer (reversed roles, as for cascading mixers): the
@@ -731,6 +824,8 @@ class AudioBridgeHandle(WebRTCHandle):
             MissingElementError: The room has a pin and none was given.
             AlreadyJoinedError: This handle is in a room already (:meth:`change_room` moves).
             IdExistsError: The id is taken.
+            AudioBridgeRecordingRefusedError: ``record`` and a ``recording_check``: Janus
+                opened no recording; the participant is in the room, not recorded.
         """
         body = request_body(
             "join",
@@ -767,6 +862,8 @@ class AudioBridgeHandle(WebRTCHandle):
             offer = require(joined.jsep, "offer in the answer to a 'join' with generate_offer")
             configured = await self.accept_offer(offer, request_body("configure"), timeout=timeout)
             expect(parse_response(configured), Configured, "configure")
+        if record:
+            await self._check_recording(filename, timeout)
         return joined
 
     async def configure(
@@ -797,7 +894,8 @@ class AudioBridgeHandle(WebRTCHandle):
             expected_loss: As for :meth:`join`.
             volume: As for :meth:`join`.
             spatial_position: As for :meth:`join`.
-            record: Start or stop recording this participant to ``.mjr``.
+            record: Start or stop recording this participant to ``.mjr`` (checked as for
+                :meth:`join`).
             filename: Base name of that recording.
             group: A new group.
             update: Renegotiate: offer the current local media with this request. (An offer
@@ -806,6 +904,7 @@ class AudioBridgeHandle(WebRTCHandle):
 
         Raises:
             NotJoinedError: This handle is in no room.
+            AudioBridgeRecordingRefusedError: As for :meth:`join`.
         """
         body = request_body(
             "configure",
@@ -825,7 +924,29 @@ class AudioBridgeHandle(WebRTCHandle):
             response = await self.negotiate_offer(body, timeout=timeout)
         else:
             response = await self._negotiated(body, timeout)
-        return expect(parse_response(response), Configured, "configure")
+        configured = expect(parse_response(response), Configured, "configure")
+        if record:
+            await self._check_recording(filename, timeout)
+        return configured
+
+    def parse_recordings(self, plugin_specific: Mapping[str, Any]) -> Recordings:
+        """Read a participant's ``handle_info``: its ``audio-recording``, when in a room."""
+        if plugin_specific.get("state") != "inroom":
+            return Recordings()
+        name = plugin_specific.get("audio-recording")
+        return Recordings(files={"audio": name} if isinstance(name, str) else {}, media=("audio",))
+
+    async def _check_recording(self, filename: str | None, timeout: float | None) -> None:
+        """Raise if this participant has no recording (with a recording check).
+
+        Janus 1.1.2 opens it before it answers ``join`` or ``configure``, whatever the media.
+        """
+        await self._verify_recording(
+            None,
+            filename=filename,
+            undo={"request": "configure", "record": False},
+            timeout=timeout,
+        )
 
     async def change_room(
         self,
@@ -910,3 +1031,10 @@ class AudioBridgeHandle(WebRTCHandle):
         else:
             closed.cancel()
         return expect(parse_response(response), HangingUp, "hangup")
+
+
+def _mix_path(record_dir: str | None, record_file: str | None) -> str | None:
+    """The path of a mix recording as Janus builds it (``record_dir/record_file``), if known."""
+    if record_file is None:
+        return record_dir
+    return f"{record_dir}/{record_file}" if record_dir is not None else record_file

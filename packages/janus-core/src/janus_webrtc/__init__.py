@@ -35,6 +35,7 @@ from .errors import (
     PluginLoadError,
     PluginNotFoundError,
     ProtocolError,
+    RecordingRefusedError,
     RequestTooLargeError,
     ServerError,
     SessionLostError,
@@ -68,6 +69,7 @@ from .messages import (
     WebRTCUp,
 )
 from .reconnect import ReconnectPolicy
+from .recordings import RecordingCheck, RecordingHandle, Recordings
 from .session import Session, SessionState
 
 # The WebRTC side (aiortc, PyAV) is imported on first use, so that signalling-only users, the
@@ -169,6 +171,10 @@ __all__ = [
     "PluginResponse",
     "ProtocolError",
     "ReconnectPolicy",
+    "RecordingCheck",
+    "RecordingHandle",
+    "RecordingRefusedError",
+    "Recordings",
     "RemoteTrack",
     "RemoteTrackEnded",
     "RequestTooLargeError",

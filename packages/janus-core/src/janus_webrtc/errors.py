@@ -19,6 +19,7 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     │   └── PluginNotFoundError        460
     ├── PluginError                    the plugin answered with error_code/error
     │   ├── MediaRejectedError         it answered, but rejected offered media (port 0)
+    │   ├── RecordingRefusedError      Janus did not open a recording it was asked for
     │   └── (one base per plugin package, such as VideoRoomError, and a subclass per
     │        declared code, such as NoSuchRoomError)
     ├── PeerConnectionError            the local peer connection failed or closed
@@ -30,8 +31,9 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     └── ProtocolError                  Janus sent something this library cannot read
         └── MessageTooLargeError       a message from Janus exceeded max_message_size
 
-Plugin packages' media errors inherit both their plugin's error and
-:class:`MediaRejectedError` (``VideoRoomMediaRejectedError``).
+Plugin packages' media and recording errors inherit both their plugin's error and
+:class:`MediaRejectedError` (``VideoRoomMediaRejectedError``) or :class:`RecordingRefusedError`
+(``VideoRoomRecordingRefusedError``).
 
 Plugin packages subclass :class:`PluginError` (for example ``VideoRoomError``) so that
 ``except PluginError`` catches every plugin's errors, and declare one subclass per error code
@@ -64,6 +66,7 @@ __all__ = [
     "PluginLoadError",
     "PluginNotFoundError",
     "ProtocolError",
+    "RecordingRefusedError",
     "RequestTooLargeError",
     "ServerError",
     "SessionLostError",
@@ -273,6 +276,42 @@ class MediaRejectedError(PluginError):
     ) -> None:
         super().__init__(None, error, plugin=plugin)
         self.rejected = rejected
+
+
+class RecordingRefusedError(PluginError):
+    """Janus did not open a recording it was asked for: nothing is being recorded.
+
+    Janus 1.1.2 answers most requests to record with success even when it cannot create the
+    file (a folder it may not write to, one of its ``protected_folders``, a path through a
+    file): it only logs an error. Handles find out when Janus says so (AudioBridge's
+    ``enable_recording``), and otherwise when they are given a
+    :class:`~janus_webrtc.recordings.RecordingCheck` (see :mod:`janus_webrtc.recordings`).
+    When raised after a request that succeeded, Janus has been told to stop that recording
+    again, so that asking again (with another path) starts afresh.
+
+    Attributes:
+        refused: What has no recording: media such as ``"audio"``, ``"video"``, ``"data"``,
+            VideoRoom streams such as ``"video-1"``, or ``"mix"`` (an AudioBridge room).
+        filename: The path asked for, as given (None: Janus chose it).
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> RecordingRefusedError:
+        """Build ``cls`` itself: a refusal is not looked up by its ``error_code``."""
+        instance: RecordingRefusedError = Exception.__new__(cls)
+        return instance
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        plugin: str = "",
+        refused: tuple[str, ...] = (),
+        filename: str | None = None,
+        error_code: int | None = None,
+    ) -> None:
+        super().__init__(error_code, error, plugin=plugin)
+        self.refused = refused
+        self.filename = filename
 
 
 class PeerConnectionError(JanusError):

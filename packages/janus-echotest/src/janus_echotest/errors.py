@@ -8,9 +8,12 @@
         ├── InvalidJsonError           412: the body was not a JSON object
         ├── InvalidElementError        413: a missing, mistyped or out-of-range attribute
         ├── InvalidSdpError            414: the offer could not be parsed
-        └── EchoTestMediaRejectedError (+ janus_webrtc.MediaRejectedError)
-                                       it answered "ok" but rejected offered media
-                                       (for example an unknown audiocodec/videocodec)
+        ├── EchoTestMediaRejectedError (+ janus_webrtc.MediaRejectedError)
+        │                              it answered "ok" but rejected offered media
+        │                              (for example an unknown audiocodec/videocodec)
+        └── EchoTestRecordingRefusedError (+ janus_webrtc.RecordingRefusedError)
+                                       it answered "ok" but opened no recording (checked
+                                       with a RecordingCheck)
 
 Each class is declared with its code once (``code=``); ``EchoTestError(413, text)`` builds an
 :class:`InvalidElementError`, and the handle raises errors that way (see
@@ -19,7 +22,7 @@ Each class is declared with its code once (``code=``); ``EchoTestError(413, text
 
 from __future__ import annotations
 
-from janus_webrtc import MediaRejectedError, PluginError
+from janus_webrtc import MediaRejectedError, PluginError, RecordingRefusedError
 
 __all__ = [
     "ERROR_INVALID_ELEMENT",
@@ -28,6 +31,7 @@ __all__ = [
     "ERROR_NO_MESSAGE",
     "EchoTestError",
     "EchoTestMediaRejectedError",
+    "EchoTestRecordingRefusedError",
     "InvalidElementError",
     "InvalidJsonError",
     "InvalidSdpError",
@@ -80,4 +84,14 @@ class EchoTestMediaRejectedError(EchoTestError, MediaRejectedError):
     Janus 1.1.2's EchoTest does not validate ``audiocodec``/``videocodec``: asked for a codec
     the offer lacks (or an unknown name), it rejects that m-line. ``error_code`` is None and
     ``rejected`` lists the rejected media sections.
+    """
+
+
+class EchoTestRecordingRefusedError(EchoTestError, RecordingRefusedError):
+    """The EchoTest plugin answered ``ok`` to ``record`` but opened no recording file.
+
+    Janus 1.1.2's EchoTest only logs "Couldn't open an audio recording file for this EchoTest
+    user!" (``janus_echotest.c``): this is raised when the handle has a
+    :attr:`~janus_webrtc.RecordingHandle.recording_check`. ``refused`` lists the media
+    (``"audio"``, ``"video"``, ``"data"``) without a recording; the recording was stopped again.
     """

@@ -7,18 +7,34 @@ keyword argument of :meth:`EchoTestHandle.start` (with an offer) or
 
 from __future__ import annotations
 
-from typing import ClassVar
+import contextlib
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from janus_webrtc import Event, MediaRejectedError, PluginError, PluginEvent, WebRTCHandle
+from janus_webrtc import (
+    Event,
+    MediaRejectedError,
+    PluginError,
+    PluginEvent,
+    RecordingHandle,
+    RecordingRefusedError,
+    WebRTCHandle,
+)
 from janus_webrtc.plugin_kit import request_body
+from janus_webrtc.recordings import Recordings, negotiated_media
 
-from .errors import EchoTestError, EchoTestMediaRejectedError
+from .errors import (
+    EchoTestError,
+    EchoTestMediaRejectedError,
+    EchoTestRecordingRefusedError,
+    InvalidElementError,
+)
 from .messages import EchoTestResult, parse_event, parse_result
 
 __all__ = ["EchoTestHandle"]
 
 
-class EchoTestHandle(WebRTCHandle):
+class EchoTestHandle(WebRTCHandle, RecordingHandle):
     """A handle on Janus's EchoTest plugin: media sent to it comes back.
 
     Get one with ``await session.attach("echotest")``. Add local media, then :meth:`start`::
@@ -32,11 +48,22 @@ class EchoTestHandle(WebRTCHandle):
         await echo.wait_connected()
 
     Plugin errors raise :class:`~janus_echotest.errors.EchoTestError`.
+
+    Recordings: Janus answers ``record`` with ``ok`` even when it cannot open the files (it
+    only logs). Set :attr:`~janus_webrtc.RecordingHandle.recording_check` and every request
+    that starts one (:meth:`record`, ``record=True`` of :meth:`start` and :meth:`configure`)
+    checks that Janus opened a file for each negotiated medium, raising
+    :class:`~janus_echotest.errors.EchoTestRecordingRefusedError` if not::
+
+        echo.recording_check = RecordingCheck(admin=api)        # the Admin API, or
+        echo.recording_check = RecordingCheck(local_files=True)  # Janus on this filesystem
     """
 
     plugin_id: ClassVar[str] = "janus.plugin.echotest"
     error_class: ClassVar[type[PluginError]] = EchoTestError
     media_rejected_error: ClassVar[type[MediaRejectedError]] = EchoTestMediaRejectedError
+    recording_refused_error: ClassVar[type[RecordingRefusedError]] = EchoTestRecordingRefusedError
+    local_recording_files: ClassVar[bool] = True
 
     async def start(
         self,
@@ -71,8 +98,10 @@ class EchoTestHandle(WebRTCHandle):
             videoprofile: VP9 profile (``"0"``/``"2"``) or H.264 profile (``"42e01f"``).
             opusred: Accept Opus RED (redundant audio) if offered.
             bitrate: Cap the video bitrate the browser/aiortc is told to use (bits/s; 0: none).
-            record: Record the echoed media on the server (``.mjr`` files).
-            filename: Base path of the recordings (``-audio.mjr``, ``-video.mjr`` are added).
+            record: Record the echoed media on the server (``.mjr`` files), checked with the
+                handle's ``recording_check`` if it has one.
+            filename: Base path of the recordings on the Janus host (``-audio.mjr``,
+                ``-video.mjr``, ``-data.mjr`` are added; relative: to Janus's working folder).
             substream: Simulcast substream to echo (0-2).
             temporal: Simulcast temporal layer to echo (0-2).
             fallback: Microseconds without the wanted substream before falling back.
@@ -87,7 +116,12 @@ class EchoTestHandle(WebRTCHandle):
             EchoTestError: The plugin refused the request.
             EchoTestMediaRejectedError: The plugin rejected offered media (such as an unknown
                 codec); the call is undone.
+            EchoTestRecordingRefusedError: ``record`` and a ``recording_check``: Janus opened
+                no recording (the call goes on, unrecorded).
+            ValueError: ``record`` with a local files check, and no absolute ``filename``.
         """
+        if record:
+            self._local_recording_path(filename)
         body = request_body(
             audio=audio,
             video=video,
@@ -104,7 +138,10 @@ class EchoTestHandle(WebRTCHandle):
             min_delay=min_delay,
             max_delay=max_delay,
         )
-        return parse_result(await self.negotiate_offer(body, timeout=timeout))
+        result = parse_result(await self.negotiate_offer(body, timeout=timeout))
+        if record:
+            await self._check_recording(filename, timeout=timeout)
+        return result
 
     async def configure(
         self,
@@ -126,8 +163,11 @@ class EchoTestHandle(WebRTCHandle):
         Args: as for :meth:`start` (codec options only apply to a new PeerConnection).
 
         Raises:
-            ValueError: No option given.
+            ValueError: No option given; or ``record`` with a local files check, and no
+                absolute ``filename``.
             EchoTestError: The plugin refused the request.
+            EchoTestRecordingRefusedError: ``record`` and a ``recording_check``: Janus opened
+                no recording.
         """
         body = request_body(
             audio=audio,
@@ -143,7 +183,12 @@ class EchoTestHandle(WebRTCHandle):
         )
         if not body:
             raise ValueError("configure() needs at least one option")
-        return parse_result(await self.send(body, timeout=timeout))
+        if record:
+            self._local_recording_path(filename)
+        result = parse_result(await self.send(body, timeout=timeout))
+        if record:
+            await self._check_recording(filename, timeout=timeout)
+        return result
 
     async def set_audio(self, enabled: bool, *, timeout: float | None = None) -> EchoTestResult:
         """Echo audio back, or stop echoing it (``audio``)."""
@@ -162,10 +207,20 @@ class EchoTestHandle(WebRTCHandle):
     ) -> EchoTestResult:
         """Start (or stop) recording on the server (``record``, ``filename``).
 
+        Janus records each negotiated medium to ``<filename>-audio.mjr``, ``-video.mjr`` and
+        ``-data.mjr``. It answers ``ok`` even when it cannot open them; with a
+        :attr:`~janus_webrtc.RecordingHandle.recording_check` this raises instead.
+
         Args:
             enabled: Start (True) or stop (False) recording.
-            filename: Base path of the ``.mjr`` files on the server (Janus picks one if None).
-            timeout: Seconds to wait for the plugin.
+            filename: Base path of the ``.mjr`` files on the Janus host (Janus picks one in its
+                working folder if None).
+            timeout: Seconds to wait for each request.
+
+        Raises:
+            EchoTestRecordingRefusedError: With a ``recording_check``: Janus opened no
+                recording for some medium (``refused``); recording was stopped again.
+            ValueError: A local files check, and no absolute ``filename``.
         """
         return await self.configure(record=enabled, filename=filename, timeout=timeout)
 
@@ -188,6 +243,37 @@ class EchoTestHandle(WebRTCHandle):
     ) -> EchoTestResult:
         """Set the playout-delay extension (10 ms units; -1 turns it off)."""
         return await self.configure(min_delay=min_delay, max_delay=max_delay, timeout=timeout)
+
+    def parse_recordings(self, plugin_specific: Mapping[str, Any]) -> Recordings:
+        """Read the ``recording`` object of the EchoTest's ``handle_info``: file by medium."""
+        recording = plugin_specific.get("recording")
+        if not isinstance(recording, Mapping):
+            return Recordings()
+        return Recordings(
+            files={medium: name for medium, name in recording.items() if isinstance(name, str)}
+        )
+
+    async def _check_recording(self, filename: str | None, *, timeout: float | None) -> None:
+        """Raise if Janus opened no recording of a negotiated medium (with a recording check)."""
+        if self.recording_check is None:
+            return
+        pc = self.peer_connection
+        local = pc.localDescription if pc is not None else None
+        remote = pc.remoteDescription if pc is not None else None
+        media = negotiated_media(
+            local.sdp if local is not None else None, remote.sdp if remote is not None else None
+        )
+        if not media:
+            return  # nothing negotiated: Janus records nothing, and says so by nothing
+        # Janus 1.1.2 answers before it opens the files (janus_echotest.c: the "ok" is pushed,
+        # then the recorders are created), from the one thread that handles every EchoTest
+        # request in turn: the answer to a request it cannot carry out comes after them.
+        with contextlib.suppress(InvalidElementError):
+            await self.send({}, timeout=timeout)
+        paths = self._local_recording_files(filename, media)
+        await self._verify_recording(
+            media, filename=filename, undo={"record": False}, paths=paths, timeout=timeout
+        )
 
     def parse_plugin_event(self, event: PluginEvent) -> Event:
         """Turn the plugin's events into typed ones (see :mod:`janus_echotest.messages`)."""

@@ -43,6 +43,7 @@ from .errors import (
     UsernameTakenError,
     VideoCallError,
     VideoCallMediaRejectedError,
+    VideoCallRecordingRefusedError,
 )
 from .handle import CallState, VideoCallHandle
 from .messages import (
@@ -108,6 +109,7 @@ __all__ = [
     "VideoCallEvent",
     "VideoCallHandle",
     "VideoCallMediaRejectedError",
+    "VideoCallRecordingRefusedError",
     "VideoCallSlowLink",
     "__version__",
 ]

@@ -25,13 +25,16 @@ Every error the plugin answers with (``error_code`` and ``error``) is raised as 
         ├── InvalidSdpError                483: a JSEP Janus cannot parse
         ├── CallEndedError                 the call ended before it was up (busy, declined,
         │                                  hung up): no error_code, the hangup reason
-        └── VideoCallMediaRejectedError (+ janus_webrtc.MediaRejectedError)
-                                           the answer rejected offered media
+        ├── VideoCallMediaRejectedError (+ janus_webrtc.MediaRejectedError)
+        │                                  the answer rejected offered media
+        └── VideoCallRecordingRefusedError (+ janus_webrtc.RecordingRefusedError)
+                                           set(record=True) answered, no file opened
+                                           (checked with a RecordingCheck)
 """
 
 from __future__ import annotations
 
-from janus_webrtc import MediaRejectedError, PluginError
+from janus_webrtc import MediaRejectedError, PluginError, RecordingRefusedError
 
 __all__ = [
     "ERROR_ALREADY_IN_CALL",
@@ -67,6 +70,7 @@ __all__ = [
     "UsernameTakenError",
     "VideoCallError",
     "VideoCallMediaRejectedError",
+    "VideoCallRecordingRefusedError",
 ]
 
 ERROR_UNKNOWN_ERROR = 499
@@ -201,6 +205,17 @@ class CallEndedError(VideoCallError):
         super().__init__(None, reason, plugin=plugin)
         self.reason = reason
         self.username = username
+
+
+class VideoCallRecordingRefusedError(VideoCallError, RecordingRefusedError):
+    """The VideoCall plugin answered ``set`` with ``record`` but opened no recording file.
+
+    Janus 1.1.2's VideoCall only logs "Couldn't open an audio recording file for this VideoCall
+    user!" (``janus_videocall.c``): this is raised when the handle has a
+    :attr:`~janus_webrtc.RecordingHandle.recording_check`. ``refused`` lists the media
+    (``"audio"``, ``"video"``, ``"data"``) without a recording; the recording was stopped again
+    and the call goes on.
+    """
 
 
 class VideoCallMediaRejectedError(VideoCallError, MediaRejectedError):

@@ -46,12 +46,20 @@ from janus_webrtc import (
     PluginError,
     PluginEvent,
     PluginResponse,
+    RecordingHandle,
+    RecordingRefusedError,
     StateError,
     WebRTCHandle,
 )
 from janus_webrtc.plugin_kit import expect, request_body
+from janus_webrtc.recordings import Recordings, negotiated_media
 
-from .errors import CallEndedError, VideoCallError, VideoCallMediaRejectedError
+from .errors import (
+    CallEndedError,
+    VideoCallError,
+    VideoCallMediaRejectedError,
+    VideoCallRecordingRefusedError,
+)
 from .messages import (
     Accepted,
     Calling,
@@ -93,7 +101,7 @@ class CallState(enum.Enum):
     """The call is accepted and the answer applied."""
 
 
-class VideoCallHandle(WebRTCHandle):
+class VideoCallHandle(WebRTCHandle, RecordingHandle):
     """A handle on Janus's VideoCall plugin: one-to-one calls relayed by Janus.
 
     Get one with ``await session.attach("videocall")``. Register a name, then either
@@ -109,11 +117,18 @@ class VideoCallHandle(WebRTCHandle):
     Plugin errors raise :class:`~janus_videocall.errors.VideoCallError` (a subclass per
     error code); a call that ends before it is up raises
     :class:`~janus_videocall.errors.CallEndedError`.
+
+    Recordings: Janus answers ``set`` with ``record`` even when it cannot open the files (it
+    only logs). With a :attr:`~janus_webrtc.RecordingHandle.recording_check`, :meth:`set` and
+    :meth:`renegotiate` with ``record=True`` check that Janus opened a file for each medium of
+    the call, raising :class:`~janus_videocall.errors.VideoCallRecordingRefusedError` if not.
     """
 
     plugin_id: ClassVar[str] = "janus.plugin.videocall"
     error_class: ClassVar[type[PluginError]] = VideoCallError
     media_rejected_error: ClassVar[type[MediaRejectedError]] = VideoCallMediaRejectedError
+    recording_refused_error: ClassVar[type[RecordingRefusedError]] = VideoCallRecordingRefusedError
+    local_recording_files: ClassVar[bool] = True
     hangup_reason_grace: ClassVar[float] = 0.2
     """Seconds a ``"Remote WebRTC hangup"`` waits for the hangup that says why.
 
@@ -358,8 +373,10 @@ class VideoCallHandle(WebRTCHandle):
             video: Relay this side's video to the other side.
             bitrate: Cap the video bitrate this side is told to send (REMB, bits/s; 0: none).
             record: Record this side's media on the server (``.mjr`` files); only this side:
-                record the other side from its own handle.
-            filename: Base path of the recordings (``-audio.mjr``, ``-video.mjr`` are added).
+                record the other side from its own handle. Checked with the handle's
+                ``recording_check`` if it has one (only media of a call are recorded).
+            filename: Base path of the recordings on the Janus host (``-audio.mjr``,
+                ``-video.mjr``, ``-data.mjr`` are added; relative: to Janus's working folder).
             substream: Simulcast substream to receive from the other side (0-2).
             temporal: Simulcast temporal layer to receive from the other side (0-2).
             fallback: Microseconds without the wanted substream before falling back.
@@ -369,8 +386,11 @@ class VideoCallHandle(WebRTCHandle):
             The plugin's confirmation.
 
         Raises:
-            ValueError: No option given.
+            ValueError: No option given; or ``record`` with a local files check, and no
+                absolute ``filename``.
             InvalidElementError: An option is out of range (such as ``substream=3``).
+            VideoCallRecordingRefusedError: ``record`` and a ``recording_check``: Janus
+                opened no recording for some medium (``refused``); it was stopped again.
         """
         body = request_body(
             "set",
@@ -385,7 +405,12 @@ class VideoCallHandle(WebRTCHandle):
         )
         if len(body) == 1:
             raise ValueError("set() needs at least one option (renegotiate() sends an offer)")
-        return expect(parse_result(await self.send(body, timeout=timeout)), SetResult, "set")
+        if record:
+            self._local_recording_path(filename)
+        result = expect(parse_result(await self.send(body, timeout=timeout)), SetResult, "set")
+        if record:
+            await self._check_recording(filename, timeout=timeout)
+        return result
 
     async def renegotiate(
         self,
@@ -417,12 +442,52 @@ class VideoCallHandle(WebRTCHandle):
         Raises:
             StateError: There is no call up.
             JanusTimeoutError: The other side did not answer in time.
+            VideoCallRecordingRefusedError: As for :meth:`set`.
         """
         self._check_in_call("renegotiate")
+        if record:
+            self._local_recording_path(filename)
         body = request_body(
             "set", audio=audio, video=video, bitrate=bitrate, record=record, filename=filename
         )
-        return await self._renegotiate(body, timeout)
+        updated = await self._renegotiate(body, timeout)
+        if record:
+            await self._check_recording(filename, timeout=timeout)
+        return updated
+
+    def parse_recordings(self, plugin_specific: Mapping[str, Any]) -> Recordings:
+        """Read the ``recording`` object of the VideoCall's ``handle_info``: file by medium."""
+        recording = plugin_specific.get("recording")
+        if not isinstance(recording, Mapping):
+            return Recordings()
+        return Recordings(
+            files={medium: name for medium, name in recording.items() if isinstance(name, str)}
+        )
+
+    async def _check_recording(self, filename: str | None, *, timeout: float | None) -> None:
+        """Raise if Janus opened no recording of a medium of the call (with a recording check).
+
+        Janus 1.1.2 opens the files before it answers ``set`` (janus_videocall.c), for the
+        media of this side's description; without a call it records nothing.
+        """
+        if self.recording_check is None:
+            return
+        pc = self.peer_connection
+        local = pc.localDescription if pc is not None else None
+        remote = pc.remoteDescription if pc is not None else None
+        media = negotiated_media(
+            local.sdp if local is not None else None, remote.sdp if remote is not None else None
+        )
+        if not media:
+            return
+        paths = self._local_recording_files(filename, media)
+        await self._verify_recording(
+            media,
+            filename=filename,
+            undo={"request": "set", "record": False},
+            paths=paths,
+            timeout=timeout,
+        )
 
     def _check_in_call(self, action: str) -> None:
         self._check_attached(action)

@@ -55,6 +55,7 @@ from .errors import (
     UnknownVideoRoomError,
     VideoRoomError,
     VideoRoomMediaRejectedError,
+    VideoRoomRecordingRefusedError,
     VideoRoomUnauthorizedError,
 )
 from .handle import (
@@ -205,6 +206,7 @@ __all__ = [
     "VideoRoomErrorEvent",
     "VideoRoomEvent",
     "VideoRoomMediaRejectedError",
+    "VideoRoomRecordingRefusedError",
     "VideoRoomPublisher",
     "VideoRoomSubscriber",
     "VideoRoomUnauthorizedError",

@@ -136,7 +136,8 @@ class VideoRoomAdmin(Handle):
             playoutdelay_ext: Negotiate the playout-delay extension (default True).
             transport_wide_cc_ext: Negotiate transport-wide congestion control (default True).
             record: Record every publisher.
-            rec_dir: Folder of the recordings (on the Janus host).
+            rec_dir: Folder of the recordings (on the Janus host). Janus does not check it
+                here; a publisher with a ``recording_check`` asking to be recorded does.
             lock_record: Changing the recording state needs the secret.
             notify_joining: Announce participants that join without publishing.
             require_e2ee: Require end-to-end encrypted media.
@@ -391,8 +392,12 @@ class VideoRoomAdmin(Handle):
     ) -> bool:
         """Start or stop recording every publisher of a room (``enable_recording``).
 
+        Janus 1.1.2 answers success even for publishers whose files it could not open (it
+        only logs); that is not checked here, it concerns other handles: each publisher can
+        look at its own with ``recordings(api)``.
+
         Returns:
-            Whether the room records now.
+            Whether the room records now (the request, not the files).
         """
         data = await self._ask(
             request_body("enable_recording", room=room, record=record, secret=secret), timeout

@@ -22,8 +22,11 @@
         ├── NotPublishedError               435 ..._NOT_PUBLISHED
         ├── IdExistsError                   436 ..._ID_EXISTS
         ├── InvalidSdpError                 437 ..._INVALID_SDP
-        └── VideoRoomMediaRejectedError (+ janus_webrtc.MediaRejectedError)
-                                            the plugin answered but rejected offered media
+        ├── VideoRoomMediaRejectedError (+ janus_webrtc.MediaRejectedError)
+        │                                   the plugin answered but rejected offered media
+        └── VideoRoomRecordingRefusedError (+ janus_webrtc.RecordingRefusedError)
+                                            a publisher's recording was asked for and not
+                                            opened (checked with a RecordingCheck)
 
 Each class is declared with its code once (``code=``, see :class:`janus_webrtc.PluginError`):
 building a :class:`VideoRoomError` with a known code gives the matching subclass, so the
@@ -40,7 +43,7 @@ from __future__ import annotations
 
 import warnings
 
-from janus_webrtc import MediaRejectedError, PluginError
+from janus_webrtc import MediaRejectedError, PluginError, RecordingRefusedError
 
 __all__ = [
     "ERROR_ALREADY_JOINED",
@@ -80,6 +83,7 @@ __all__ = [
     "UnknownVideoRoomError",
     "VideoRoomError",
     "VideoRoomMediaRejectedError",
+    "VideoRoomRecordingRefusedError",
     "VideoRoomUnauthorizedError",
 ]
 
@@ -209,6 +213,16 @@ class VideoRoomMediaRejectedError(VideoRoomError, MediaRejectedError):
 
     For example a codec the room does not allow. ``error_code`` is None and ``rejected``
     lists the rejected media sections; the negotiation is undone.
+    """
+
+
+class VideoRoomRecordingRefusedError(VideoRoomError, RecordingRefusedError):
+    """A publisher asked to be recorded, and Janus opened no recording for some of its streams.
+
+    Janus 1.1.2's VideoRoom answers as if it recorded, and only logs "Couldn't open an audio
+    recording file for this publisher!" (``janus_videoroom.c``). Raised when the publisher has
+    a :attr:`~janus_webrtc.RecordingHandle.recording_check`; ``refused`` lists the streams as
+    Janus names their files (``"audio-0"``, ``"video-1"``), and recording was stopped again.
     """
 
 

@@ -34,13 +34,20 @@ from janus_webrtc import (
     Jsep,
     MediaRejectedError,
     PluginEvent,
+    RecordingHandle,
+    RecordingRefusedError,
     WebRTCHandle,
 )
 from janus_webrtc.plugin_kit import expect, request_body
+from janus_webrtc.recordings import Recordings
 
 from ._wire import _descriptions, _wire
 from .admin import VideoRoomAdmin
-from .errors import NotPublishedError, VideoRoomMediaRejectedError
+from .errors import (
+    NotPublishedError,
+    VideoRoomMediaRejectedError,
+    VideoRoomRecordingRefusedError,
+)
 from .messages import (
     Attached,
     Configured,
@@ -117,7 +124,7 @@ class _VideoRoomMedia(VideoRoomAdmin, WebRTCHandle):
         return response
 
 
-class VideoRoomPublisher(_VideoRoomMedia):
+class VideoRoomPublisher(_VideoRoomMedia, RecordingHandle):
     """A VideoRoom participant: joins a room, publishes media, gets the room's events.
 
     The default class of ``session.attach("videoroom")``. Add local media, then join and
@@ -131,10 +138,23 @@ class VideoRoomPublisher(_VideoRoomMedia):
         await pub.publish()
 
     :attr:`publishers` follows the room's active publishers from the events it receives.
+
+    Recordings: Janus answers ``record=True`` as if it recorded even when it cannot open the
+    files (it only logs). Give the publisher a
+    :attr:`~janus_webrtc.RecordingHandle.recording_check` (``RecordingCheck(admin=api)``: the
+    VideoRoom puts the room's ``rec_dir`` in front of the path, so only the Admin API can
+    tell) and :meth:`publish`, :meth:`join_and_configure` and :meth:`configure` check that
+    each of its streams is recorded once this handle asked for it, raising
+    :class:`~janus_videoroom.errors.VideoRoomRecordingRefusedError` if not. Recording the
+    whole room (``record``/``rec_dir`` of ``create_room``, ``enable_recording``) is not
+    checked: it concerns other handles.
     """
+
+    recording_refused_error: ClassVar[type[RecordingRefusedError]] = VideoRoomRecordingRefusedError
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._recording_asked = False
         self._room: RoomId | None = None
         self._participant_id: ParticipantId | None = None
         self._private_id: int | None = None
@@ -262,6 +282,9 @@ class VideoRoomPublisher(_VideoRoomMedia):
 
         Returns:
             The ``joined`` answer; its ``jsep`` is Janus's (applied) answer.
+
+        Raises:
+            VideoRoomRecordingRefusedError: As for :meth:`publish`.
         """
         body = request_body(
             "joinandconfigure",
@@ -283,6 +306,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         response = await self.negotiate_offer(body, timeout=timeout)
         joined: Joined = expect(parse_response(response), Joined, "joinandconfigure")
         self._joined(joined, room)
+        await self._check_recording(record, filename, negotiated=True, timeout=timeout)
         return joined
 
     async def publish(
@@ -305,8 +329,11 @@ class VideoRoomPublisher(_VideoRoomMedia):
             audiocodec: Audio codec to prefer among those negotiated.
             videocodec: Video codec to prefer among those negotiated.
             bitrate: Bitrate cap (bits/s), overriding the room's.
-            record: Record this publisher (``.mjr`` files on the Janus host).
-            filename: Base path of the recordings.
+            record: Record this publisher (``.mjr`` files on the Janus host, one per stream:
+                ``<filename>-audio-0.mjr``, ``-video-1.mjr``...), checked with the handle's
+                ``recording_check`` if it has one.
+            filename: Base path of the recordings (under the room's ``rec_dir`` if it has
+                one; else relative to Janus's working folder).
             display: A new display name.
             descriptions: Text descriptions of streams, by mid.
             audio_level_average: Override the room's talk-detection average.
@@ -320,6 +347,9 @@ class VideoRoomPublisher(_VideoRoomMedia):
             AlreadyPublishedError: Already publishing.
             JoinFirstError: Not joined.
             VideoRoomMediaRejectedError: Janus's answer rejected offered media (``m=`` port 0).
+            VideoRoomRecordingRefusedError: With a ``recording_check``, and recording asked for
+                (now or earlier on this handle): Janus opened no recording of some stream
+                (``refused``); recording was stopped again, the publisher goes on.
 
         The feed is announced to the room (and can be subscribed to) once the PeerConnection
         is up: ``await publisher.wait_webrtc_up()``.
@@ -345,6 +375,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
             response = await self.negotiate_offer(body, timeout=timeout)
         configured: Configured = expect(parse_response(response), Configured, "publish")
         self._own_streams(configured)
+        await self._check_recording(record, filename, negotiated=True, timeout=timeout)
         return configured
 
     async def configure(
@@ -368,7 +399,7 @@ class VideoRoomPublisher(_VideoRoomMedia):
         Args:
             bitrate: A new bitrate cap (bits/s).
             keyframe: Ask this publisher for a keyframe.
-            record: Start or stop recording.
+            record: Start or stop recording (as for :meth:`publish`; checked the same way).
             filename: Base path of the recordings.
             display: A new display name (announced to the room).
             streams: Per-stream changes (``send``, ``keyframe``, playout delay).
@@ -383,6 +414,11 @@ class VideoRoomPublisher(_VideoRoomMedia):
 
         Returns:
             The ``configured`` answer (with Janus's SDP answer when renegotiating).
+
+        Raises:
+            VideoRoomRecordingRefusedError: As for :meth:`publish`. Janus opens the files of a
+                publisher whose media is not up yet once it is: the check then waits for
+                ``webrtcup`` (within ``timeout``).
         """
         body = request_body(
             "configure",
@@ -404,7 +440,59 @@ class VideoRoomPublisher(_VideoRoomMedia):
             response = await self.send(body, timeout=timeout)
         configured: Configured = expect(parse_response(response), Configured, "configure")
         self._own_streams(configured)
+        await self._check_recording(record, filename, negotiated=update, timeout=timeout)
         return configured
+
+    def parse_recordings(self, plugin_specific: Mapping[str, Any]) -> Recordings:
+        """Read a publisher's ``handle_info``: each stream (``"audio-0"``...) and its file."""
+        files: dict[str, str] = {}
+        media: list[str] = []
+        streams = plugin_specific.get("streams")
+        for stream in streams if isinstance(streams, list) else ():
+            if not isinstance(stream, Mapping) or stream.get("disabled") is True:
+                continue
+            name = f"{stream.get('type')}-{stream.get('mindex')}"
+            media.append(name)
+            if isinstance(stream.get("recording"), str):
+                files[name] = stream["recording"]
+        return Recordings(files=files, media=tuple(media))
+
+    async def _check_recording(
+        self,
+        record: bool | None,
+        filename: str | None,
+        *,
+        negotiated: bool,
+        timeout: float | None,
+    ) -> None:
+        """Raise if this publisher asked to be recorded and a stream has no recording.
+
+        Janus 1.1.2 (janus_videoroom.c) opens a publisher's files before it answers an offer
+        (publish, configure with an update) and a ``configure`` with ``record`` once its media
+        is up; before that, when the media comes up (before ``webrtcup``). It keeps
+        "recording" on after it failed to open them, and then ignores the next ``record``:
+        hence the ``record: false`` before raising.
+        """
+        if record is not None:
+            self._recording_asked = record
+        if not self._recording_asked or self.recording_check is None:
+            return
+        if record is None and not negotiated:
+            return  # nothing new to record: checked when it was asked for
+        if self.peer_connection is None or not (negotiated or self._streams):
+            return  # not publishing: Janus opens the files when this publishes
+        if not negotiated and not self.webrtc_up:
+            await self.wait_webrtc_up(timeout=self._limit(timeout))
+        try:
+            await self._verify_recording(
+                None,
+                filename=filename,
+                undo={"request": "configure", "record": False},
+                timeout=timeout,
+            )
+        except RecordingRefusedError:
+            self._recording_asked = False  # stopped again
+            raise
 
     async def unpublish(self, *, timeout: float | None = None) -> None:
         """Stop publishing; the participant stays in the room (``unpublish``).

@@ -8,6 +8,7 @@ This package does not import pytest; the fixtures live in
 from janus_webrtc.testing.fresh import MEDIA_MODULES, json_printed_by, run_in_fresh_python
 from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
+from janus_webrtc.testing.mjr import MjrRecording, read_mjr
 from janus_webrtc.testing.proxy import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
 
@@ -19,10 +20,12 @@ __all__ = [
     "JanusEndpoints",
     "JanusServer",
     "JanusStartError",
+    "MjrRecording",
     "UnixFaultProxy",
     "ensure_ice_address",
     "fault_proxy_for",
     "json_printed_by",
+    "read_mjr",
     "restrict_aioice_to",
     "run_in_fresh_python",
 ]
