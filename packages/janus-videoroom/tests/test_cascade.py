@@ -32,7 +32,7 @@ from janus_videoroom import (
 )
 from janus_webrtc import StateError, admin
 from janus_webrtc.events import EventWaiter
-from janus_webrtc.media import FrameCounter
+from janus_webrtc.media import FrameCounter, ToneAudioTrack
 from janus_webrtc.testing import HandleMaker, JanusEndpoints, JanusServer
 
 LOOPBACK = "127.0.0.1"
@@ -223,6 +223,7 @@ async def test_a_publisher_of_the_origin_is_decoded_on_the_other_servers_until_i
         assert cascade.feeds == ()
     assert cascade.state is CascadeState.CLOSED
     for site in others:  # only the test's viewer is left in the room
+        await assert_gone(site, room, feed)
         assert await site.participants(room) == {site.viewer.participant_id}
 
 
@@ -265,6 +266,33 @@ async def test_a_server_joins_and_one_leaves_while_the_publisher_is_live(
         await cascade.add_server(second.connection)
     with pytest.raises(StateError, match="is closed"):
         await cascade.start()
+
+
+@pytest.mark.janus
+@pytest.mark.usefixtures("janus_media_ice")
+async def test_a_stream_added_on_the_origin_is_added_on_the_other_servers(
+    sites: list[Site], room: int, secret: str
+) -> None:
+    origin, _, third, _ = sites
+    bob, joined = await start_publisher(origin.handles, room, display="bob", audio=False)
+    feed = joined.id
+    assert isinstance(feed, int)
+    async with Cascade(room, origin=origin.connection, secret=secret) as cascade:
+        await cascade.add_server(third.connection, iface=LOOPBACK, secret=secret)
+        changed = third.viewer.wait_for(
+            Publishers,
+            predicate=lambda e: any(p.id == feed and len(p.streams) == 2 for p in e.publishers),
+            timeout=WAIT,
+        )
+        bob.add_track(ToneAudioTrack())
+        await bob.configure(update=True)  # renegotiated on the origin: a second m-line
+        (publisher,) = (await changed).publishers
+        assert [(s.mid, s.type, s.codec) for s in publisher.streams] == [
+            ("0", "video", "vp8"),
+            ("1", "audio", "opus"),
+        ]
+        subscriber, counter = await third.subscribe(room, feed)
+        await assert_decoded(counter, subscriber, feed)
 
 
 # -- without media ----------------------------------------------------------------------------

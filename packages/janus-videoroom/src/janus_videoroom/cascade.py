@@ -764,6 +764,7 @@ class Cascade:
             self._room, publisher.id, streams=changed, secret=server._secret, timeout=self._timeout
         )
         server._feeds[publisher.id] = replace(feed, streams=streams)
+        self._changed()
 
     # -- following the origin ---------------------------------------------------------------
 
