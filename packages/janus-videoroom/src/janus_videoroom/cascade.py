@@ -224,15 +224,12 @@ class CascadeServer:
         """The origin's publishers this server announces now."""
         return tuple(self._feeds.values())
 
-    @property
-    def watcher(self) -> VideoRoomPublisher:
-        """The cascade's participant in the room on this server (it never publishes).
-
-        Raises:
-            StateError: The server was removed from its cascade.
-        """
+    def _participant(self) -> VideoRoomPublisher:
+        """The cascade's participant in the room on this server (it never publishes)."""
         if self._watcher is None:
-            raise StateError("cannot use the server's participant: it left the cascade")
+            raise StateError(
+                f"cannot reach the room on {self._connection.url}: the server left the cascade"
+            )
         return self._watcher
 
 
@@ -351,19 +348,6 @@ class Cascade:
         """Every remote publisher the cascade made, server by server."""
         return tuple(feed for server in self._servers for feed in server.feeds)
 
-    @property
-    def watcher(self) -> VideoRoomPublisher:
-        """The cascade's participant in the origin's room (it never publishes).
-
-        Raises:
-            StateError: The cascade is not open.
-        """
-        if self._watcher is None or self._state is not CascadeState.OPEN:
-            raise StateError(
-                f"cannot use the origin's participant: the cascade is {self._state.value}"
-            )
-        return self._watcher
-
     async def wait_cascaded(
         self, publisher_id: ParticipantId, *, timeout: float | None = None
     ) -> tuple[CascadedFeed, ...]:
@@ -403,7 +387,7 @@ class Cascade:
         self._change = asyncio.Event()
 
     def _origin_watcher(self) -> VideoRoomPublisher:
-        """The origin's participant, also while closing (the property wants an open cascade)."""
+        """The cascade's participant in the origin's room (it never publishes)."""
         if self._watcher is None:
             raise StateError(f"cannot reach the origin: the cascade is {self._state.value}")
         return self._watcher
@@ -549,8 +533,6 @@ class Cascade:
         self._check_open("add a server")
         if connection is self._origin:
             raise ValueError("cannot add the origin to its own cascade")
-        if any(server.connection is connection for server in self._servers):
-            raise ValueError(f"the server at {connection.url} is in the cascade already")
         host = address
         if host is None and iface is None:
             host = urllib.parse.urlsplit(connection.url or "").hostname
@@ -645,7 +627,7 @@ class Cascade:
         streams = remote_streams(publisher)
         if not streams:
             return
-        origin, there = self._origin_watcher(), server.watcher
+        origin, there = self._origin_watcher(), server._participant()
         ident = publisher.id
         arrived = there.wait_for(
             Publishers,
@@ -717,7 +699,7 @@ class Cascade:
         if server._feeds.pop(feed.publisher_id, None) is not None:
             self._changed()
         if at_origin:
-            with contextlib.suppress(NoSuchFeedError, NoSuchRoomError):
+            try:
                 await self._origin_watcher().unpublish_remotely(
                     self._room,
                     feed.publisher_id,
@@ -725,7 +707,16 @@ class Cascade:
                     secret=self._secret,
                     timeout=self._timeout,
                 )
-        there = server.watcher
+            except (NoSuchFeedError, NoSuchRoomError):
+                pass  # the publisher (or the room) is gone from the origin, and its forwarders
+            except JanusError as exc:  # the server's side is removed all the same
+                logger.warning(
+                    "cascade of room %r: could not stop forwarding %s: %s",
+                    self._room,
+                    feed.publisher_id,
+                    exc,
+                )
+        there = server._participant()
         ident = feed.publisher_id
         # Janus answers before the remote publisher's thread has left the room (the same id
         # could not be added again yet): its "leaving" says it has.
@@ -760,7 +751,7 @@ class Cascade:
             for index, stream in enumerate(streams)
             if index >= len(feed.streams) or feed.streams[index] != stream
         ]
-        await server.watcher.update_remote_publisher(
+        await server._participant().update_remote_publisher(
             self._room, publisher.id, streams=changed, secret=server._secret, timeout=self._timeout
         )
         server._feeds[publisher.id] = replace(feed, streams=streams)
@@ -769,6 +760,12 @@ class Cascade:
     # -- following the origin ---------------------------------------------------------------
 
     async def _follow(self, events: EventQueue[VideoRoomEvent]) -> None:
+        try:
+            await self._follow_events(events)
+        except Exception:
+            logger.exception("cascade of room %r: stopped following the origin", self._room)
+
+    async def _follow_events(self, events: EventQueue[VideoRoomEvent]) -> None:
         async for event in events:
             async with self._lock:
                 if self._state is not CascadeState.OPEN:
