@@ -4,6 +4,7 @@ Run it from the repository root::
 
     python bench/bench_videoroom.py           # full run, about two minutes
     python bench/bench_videoroom.py --quick   # fewer rounds and steps (CI smoke run)
+    python bench/bench_videoroom.py --quick --scenarios 3   # the cascade scenario only
 
 It starts a private Janus with ``JanusServer`` (ICE on the private address of
 ``ensure_ice_address``, aioice restricted to it, no STUN server) and measures, over WebSocket:
@@ -18,6 +19,14 @@ It starts a private Janus with ``JanusServer`` (ICE on the private address of
    process; one subscription in this process receives all N on one PeerConnection. N grows
    until a feed drops below 90 % of 30 fps. The publishers' own achieved rate is printed too:
    when it drops first, the limit found is theirs (a lower bound for the subscriber).
+3. Subscribers served by one server, then by a cascade of three (``janus_videoroom.Cascade``:
+   the room of the first server made visible on two more private servers). One publisher of
+   160x120 VP8 video at 30 fps on the first server; N subscribers (one PeerConnection each)
+   in three viewer processes, one per server in the cascade and all three on the one server,
+   so that the client side is the same in both rows. N grows until a subscriber drops below
+   90 % of 30 fps; the CPU of each Janus and of the viewer processes is printed for each step.
+   On a machine with few cores the viewers' decoding takes most of it: the limit found is then
+   the machine's, for both rows.
 
 The script is a benchmark, not a test: it always exits 0.
 """
@@ -49,7 +58,7 @@ from aiortc.mediastreams import MediaStreamError
 from websockets.typing import Subprotocol
 
 import janus_webrtc
-from janus_videoroom import VideoRoomPublisher, VideoRoomSubscriber
+from janus_videoroom import Cascade, VideoRoomPublisher, VideoRoomSubscriber
 from janus_webrtc import RemoteTrack
 from janus_webrtc.media import TestPatternVideoTrack
 from janus_webrtc.testing import JanusServer, ensure_ice_address, restrict_aioice_to
@@ -338,6 +347,194 @@ async def capacity_table(
     return rows
 
 
+# -- scenario 3 -------------------------------------------------------------------------------
+
+CASCADE_SERVERS = 3
+
+
+def janus_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def viewers(url: str, room: int, feed: int, count: int, seconds: float) -> None:
+    """Viewer process: ``count`` subscriptions to ``feed``; per-subscriber fps on stdout.
+
+    Prints ``{"ready": true}`` once every subscription is up and warm, waits for a line on
+    stdin, measures for ``seconds``, then prints ``{"fps": [...], "cpu": percent}``.
+    """
+    frames: Counter[int] = Counter()
+    readers: set[asyncio.Task[None]] = set()
+
+    async def read(index: int, track: MediaStreamTrack) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                await track.recv()
+                frames[index] += 1
+
+    def reader(index: int) -> Any:
+        return lambda event: readers.add(asyncio.ensure_future(read(index, event.track)))
+
+    async with (
+        janus_webrtc.connect(url) as connection,
+        await connection.create_session() as session,
+    ):
+        subscribers = []
+        for index in range(count):
+            subscriber = await session.attach(VideoRoomSubscriber)
+            subscriber.configure_rtc(RTCConfiguration(iceServers=[]))
+            subscriber.on(reader(index), RemoteTrack)
+            await subscriber.join(room, streams=[feed])
+            subscribers.append(subscriber)
+        await asyncio.gather(*(s.wait_connected(timeout=30) for s in subscribers))
+        await asyncio.sleep(2.0)  # warm-up: keyframes, jitter buffers
+        print(json.dumps({"ready": True}), flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.readline)
+        before, cpu, wall = Counter(frames), time.process_time(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        elapsed = time.perf_counter() - wall
+        rates = [(frames[i] - before[i]) / elapsed for i in range(count)]
+        share = (time.process_time() - cpu) / elapsed * 100
+        print(json.dumps({"fps": rates, "cpu": share}), flush=True)
+        for task in readers:
+            task.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+
+
+async def serve_step(
+    urls: list[str],
+    room: int,
+    feed: int,
+    count: int,
+    ice: str | None,
+    pids: list[int],
+    seconds: float,
+) -> tuple[list[float], list[float], float]:
+    """``count`` subscribers over one viewer process per URL; per-subscriber fps, the CPU %
+    of each Janus (``pids``) and of all viewer processes, over the same window."""
+    per_process = count // len(urls)
+    processes = []
+    for url in urls:
+        command = [
+            sys.executable,
+            __file__,
+            "--viewers",
+            url,
+            str(room),
+            str(feed),
+            str(per_process),
+            str(seconds),
+        ]
+        if ice:
+            command += ["--ice-address", ice]
+        processes.append(
+            await asyncio.create_subprocess_exec(
+                *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            )
+        )
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            json.loads(await process.stdout.readline())  # ready
+        before = [janus_cpu_seconds(pid) for pid in pids]
+        wall = time.perf_counter()
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write(b"go\n")
+            await process.stdin.drain()
+        results = []
+        for process in processes:
+            assert process.stdout is not None
+            results.append(json.loads(await process.stdout.readline()))
+        elapsed = time.perf_counter() - wall
+        janus = [
+            (janus_cpu_seconds(pid) - b) / elapsed * 100
+            for pid, b in zip(pids, before, strict=True)
+        ]
+    finally:
+        for process in processes:
+            if process.stdin is not None:
+                process.stdin.close()
+            try:
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+    rates = [rate for result in results for rate in result["fps"]]
+    return rates, janus, sum(result["cpu"] for result in results)
+
+
+async def cascade_table(
+    origin: JanusServer, ice: str | None, steps: list[int], seconds: float
+) -> dict[str, int]:
+    """Scenario 3: the most subscribers at full rate, one server then a cascade of three."""
+    best: dict[str, int] = {}
+    others = [
+        JanusServer(plugins=("videoroom",), ice_address=ice) for _ in range(CASCADE_SERVERS - 1)
+    ]
+    servers = [origin, *others]
+    try:
+        for server in others:
+            server.start()
+        urls = [server.endpoints.ws_url for server in servers]
+        pids = [server.pid for server in servers if server.pid is not None]
+        assert len(pids) == len(servers)
+        async with contextlib.AsyncExitStack() as stack:
+            connections = [
+                await stack.enter_async_context(janus_webrtc.connect(url)) for url in urls
+            ]
+            sessions = [
+                await stack.enter_async_context(await c.create_session()) for c in connections
+            ]
+            admins = [await s.attach(VideoRoomPublisher) for s in sessions]
+            room = (await admins[0].create_room(publishers=1)).room
+            assert isinstance(room, int)
+            for admin in admins[1:]:
+                await admin.create_room(room, publishers=1)
+            publisher = await sessions[0].attach(VideoRoomPublisher)
+            publisher.configure_rtc(RTCConfiguration(iceServers=[]))
+            publisher.add_track(
+                TestPatternVideoTrack(width=WIDTH, height=HEIGHT, fps=FPS), direction="sendonly"
+            )
+            feed = (await publisher.join(room, display="speaker")).id
+            assert isinstance(feed, int)
+            await publisher.publish()
+            await publisher.wait_webrtc_up(timeout=20)
+            for label, spread in (("one server", [urls[0]] * CASCADE_SERVERS), ("cascade", urls)):
+                async with contextlib.AsyncExitStack() as cascading:
+                    if label == "cascade":
+                        cascade = await cascading.enter_async_context(
+                            Cascade(room, origin=connections[0])
+                        )
+                        for connection in connections[1:]:
+                            await cascade.add_server(connection, iface="127.0.0.1")
+                    best[label] = 0
+                    for count in steps:
+                        rates, janus, viewer_cpu = await serve_step(
+                            spread, room, feed, count, ice, pids, seconds
+                        )
+                        cpus = " ".join(f"{c:4.0f}" for c in janus)
+                        print(
+                            f"  {label:>10} {count:4d} subscribers: min {min(rates):5.1f} fps,"
+                            f" mean {statistics.mean(rates):5.1f} fps; CPU % Janus [{cpus}],"
+                            f" viewers {viewer_cpu:4.0f}",
+                            flush=True,
+                        )
+                        if min(rates) < FULL_RATE:
+                            break
+                        best[label] = count
+            await publisher.leave()
+            for admin in admins:
+                await admin.destroy_room(room)
+    finally:
+        for server in others:
+            server.stop()
+    return best
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
@@ -345,12 +542,38 @@ def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:7.1f}"
 
 
-async def bench(url: str, ice: str | None, quick: bool, steps: list[int] | None) -> None:
+async def bench(
+    server: JanusServer,
+    ice: str | None,
+    quick: bool,
+    steps: list[int] | None,
+    scenarios: set[int],
+) -> None:
+    url = server.endpoints.ws_url
     print(f"janus-videoroom benchmark ({'quick' if quick else 'full'} run)")
     print(
         f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"{WIDTH}x{HEIGHT} VP8 at {FPS:g} fps, WebSocket"
+        f"{WIDTH}x{HEIGHT} VP8 at {FPS:g} fps, WebSocket, load average "
+        + " ".join(f"{v:.2f}" for v in os.getloadavg())
     )
+    if 1 in scenarios:
+        await first_frame_scenario(url, quick)
+    if 2 in scenarios:
+        await capacity_scenario(url, ice, quick, steps)
+    if 3 in scenarios:
+        print(
+            f"\n3. subscribers at full frame rate (>= {FULL_RATE:g} fps): one server, then a"
+            f" cascade of {CASCADE_SERVERS} (one viewer process per server)"
+        )
+        counts = [3, 6] if quick else [12, 24, 36, 48, 72, 96, 144]
+        best = await cascade_table(server, ice, counts, seconds=3.0 if quick else 5.0)
+        print(
+            f"  => one server: {best['one server']} subscribers at full rate;"
+            f" cascade of {CASCADE_SERVERS}: {best['cascade']} in all"
+        )
+
+
+async def first_frame_scenario(url: str, quick: bool) -> None:
     print("\n1. join -> first decoded frame (median ms; 'all': first frame of every feed)")
     rows = await first_frame_table(url, rounds=2 if quick else 5)
     print(f"  {'publishers':>10} | {'library':>8} {'raw':>8} | {'lib all':>8} {'raw all':>8}")
@@ -359,6 +582,11 @@ async def bench(url: str, ice: str | None, quick: bool, steps: list[int] | None)
             f"  {count:>10} | {ms(t['lib']):>8} {ms(t['raw']):>8} |"
             f" {ms(t['lib_all']):>8} {ms(t['raw_all']):>8}"
         )
+
+
+async def capacity_scenario(
+    url: str, ice: str | None, quick: bool, steps: list[int] | None
+) -> None:
     print(f"\n2. feeds received at full frame rate (>= {FULL_RATE:g} fps) on one subscription")
     if steps is None:
         steps = [2, 6] if quick else [2, 4, 8, 16, 24, 32, 48, 64]
@@ -376,22 +604,32 @@ def main() -> int:
     parser.add_argument(
         "--steps", type=int, nargs="+", help="numbers of feeds to try in scenario 2"
     )
+    parser.add_argument(
+        "--scenarios", type=int, nargs="+", choices=(1, 2, 3), help="which scenarios to run"
+    )
     parser.add_argument("--farm", nargs=3, metavar=("URL", "ROOM", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--viewers", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--ice-address", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    restriction = (
+        restrict_aioice_to(args.ice_address) if args.ice_address else contextlib.nullcontext()
+    )
     if args.farm:
         url, room, count = args.farm
-        restriction = (
-            restrict_aioice_to(args.ice_address) if args.ice_address else contextlib.nullcontext()
-        )
         with restriction:
             asyncio.run(farm(url, int(room), int(count)))
         return 0
+    if args.viewers:
+        url, room, feed, count, seconds = args.viewers
+        with restriction:
+            asyncio.run(viewers(url, int(room), int(feed), int(count), float(seconds)))
+        return 0
     ice = ensure_ice_address()
+    scenarios = set(args.scenarios or (1, 2, 3))
     with JanusServer(ice_address=ice) as server:
         restriction = restrict_aioice_to(ice) if ice else contextlib.nullcontext()
         with restriction:
-            asyncio.run(bench(server.endpoints.ws_url, ice, args.quick, args.steps))
+            asyncio.run(bench(server, ice, args.quick, args.steps, scenarios))
     return 0
 
 

@@ -7,7 +7,8 @@ also carry the room administration requests (:class:`VideoRoomAdmin`).
 Modules: :mod:`~janus_videoroom.handle` (the handles), :mod:`~janus_videoroom.admin` (room
 administration, a mixin of both handles), :mod:`~janus_videoroom.streams`
 (stream descriptions for requests), :mod:`~janus_videoroom.messages` (typed results and
-events), :mod:`~janus_videoroom.errors` (one exception per plugin error code).
+events), :mod:`~janus_videoroom.errors` (one exception per plugin error code),
+:mod:`~janus_videoroom.cascade` (a room cascaded over several Janus servers).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from . import errors as _errors
 from .admin import AllowedAction, VideoRoomAdmin
+from .cascade import Cascade, CascadedFeed, CascadeServer, CascadeState, remote_streams
 from .errors import (
     ERROR_ALREADY_JOINED,
     ERROR_ALREADY_PUBLISHED,
@@ -143,6 +145,10 @@ __all__ = [
     "AlreadyPublishedError",
     "Attached",
     "Attendee",
+    "Cascade",
+    "CascadeServer",
+    "CascadeState",
+    "CascadedFeed",
     "Configured",
     "DisplayChanged",
     "ForwardStream",
@@ -210,6 +216,7 @@ __all__ = [
     "VideoRoomPublisher",
     "VideoRoomSubscriber",
     "VideoRoomUnauthorizedError",
+    "remote_streams",
     "__version__",
 ]
 

@@ -415,6 +415,7 @@ class VideoRoomAdmin(Handle):
                 display=str_or_none(item.get("display")),
                 publisher=bool(item.get("publisher")),
                 talking=bool_or_none(item.get("talking")),
+                remote=bool(item.get("remote")),
             )
             for item in mappings(data.get("participants"))
             if (ident := id_or_none(item.get("id"))) is not None

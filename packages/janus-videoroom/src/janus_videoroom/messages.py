@@ -93,6 +93,9 @@ class PublisherStream:
         simulcast: Whether it is simulcast.
         svc: Whether it is VP9-SVC.
         talking: Whether there is voice activity (rooms with audio levels only).
+        stereo: Whether it is stereo Opus.
+        fec: Whether it is Opus with in-band FEC.
+        dtx: Whether it is Opus with DTX.
     """
 
     type: str
@@ -105,6 +108,9 @@ class PublisherStream:
     simulcast: bool = False
     svc: bool = False
     talking: bool | None = None
+    stereo: bool = False
+    fec: bool = False
+    dtx: bool = False
 
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> PublisherStream:
@@ -120,6 +126,9 @@ class PublisherStream:
             simulcast=bool(data.get("simulcast")),
             svc=bool(data.get("svc")),
             talking=bool_or_none(data.get("talking")),
+            stereo=bool(data.get("stereo")),
+            fec=bool(data.get("fec")),
+            dtx=bool(data.get("dtx")),
         )
 
 
@@ -187,12 +196,15 @@ class Participant:
         display: Its display name, if any.
         publisher: Whether it is actively publishing.
         talking: Whether it is talking (rooms with audio levels only).
+        remote: Whether it is a remote publisher (``add_remote_publisher``), fed by another
+            Janus.
     """
 
     id: ParticipantId
     display: str | None = None
     publisher: bool = False
     talking: bool | None = None
+    remote: bool = False
 
 
 @dataclass(frozen=True, slots=True)
