@@ -221,6 +221,7 @@ async def test_new_plugin_writes_a_package_that_declares_its_entry_point(tmp_pat
         "pyproject.toml",
         "README.md",
         "CHANGELOG.md",
+        "LICENSE",
         "src/janus_recordplay/__init__.py",
         "src/janus_recordplay/handle.py",
         "src/janus_recordplay/plugin.py",

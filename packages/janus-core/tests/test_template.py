@@ -69,6 +69,25 @@ def test_the_guide_shows_the_generated_pyproject(tmp_path: Path) -> None:
     assert examples[0] == generated, "docs/plugins/index.md: copy the generated pyproject.toml"
 
 
+@pytest.mark.skipif(not GUIDE.is_file(), reason="the docs folder is not next to the package")
+def test_the_guide_shows_the_generated_layout(tmp_path: Path) -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    block = re.search(r"its layout:\n\n```text\njanus-recordplay/\n(.*?)```", text, re.S)
+    assert block, "the guide's layout block"
+    shown, folders = set(), [""]
+    for line in block.group(1).splitlines():
+        depth = (len(line) - len(line.lstrip())) // 2
+        del folders[depth:]
+        name = line.strip()
+        if name.endswith("/"):
+            folders.append(folders[-1] + name)
+        else:
+            shown.add(folders[-1] + name)
+    folder = create_plugin_package("recordplay", tmp_path)
+    made = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    assert shown == made == EXPECTED, "docs/plugins/index.md: show the generated layout"
+
+
 def test_names_and_folders_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="must be lower case letters"):
         create_plugin_package("Record-Play", tmp_path)
