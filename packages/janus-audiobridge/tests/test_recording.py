@@ -9,9 +9,8 @@ The mix: Janus 1.1.2 answers ``enable_recording`` with 499 when it cannot create
 from __future__ import annotations
 
 import array
-import uuid
 import wave
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,22 +23,19 @@ from janus_audiobridge import (
     Configured,
     UnknownAudioBridgeError,
 )
-from janus_webrtc import RecordingCheck, RecordingRefusedError, admin
+from janus_webrtc import RecordingCheck, RecordingRefusedError
+from janus_webrtc.admin import AdminClient
 from janus_webrtc.media import ToneAudioTrack
-from janus_webrtc.testing import HandleFactory, JanusEndpoints, read_mjr
+from janus_webrtc.testing import HandleFactory, read_mjr
 from janus_webrtc.testing.rtp import tone_strength
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
 
 
 @pytest.fixture
-def folder(janus_server: JanusEndpoints) -> Path:
+def folder(janus_recordings_folder: Path) -> Path:
     """A fresh folder in the server's recordings folder (Janus runs on this host)."""
-    if janus_server.recordings_dir is None:
-        pytest.skip("the server's recordings folder is unknown")
-    path = janus_server.recordings_dir / f"bridge-check-{uuid.uuid4().hex[:8]}"
-    path.mkdir()
-    return path
+    return janus_recordings_folder
 
 
 @pytest.fixture
@@ -51,11 +47,8 @@ def blocker(folder: Path) -> Path:
 
 
 @pytest.fixture
-async def check(janus_server: JanusEndpoints) -> AsyncIterator[RecordingCheck]:
-    async with admin.connect(
-        janus_server.admin_ws_url, admin_secret=janus_server.admin_secret
-    ) as api:
-        yield RecordingCheck(admin=api)
+def check(janus_admin: AdminClient) -> RecordingCheck:
+    return RecordingCheck(admin=janus_admin)
 
 
 def wav_samples(path: Path) -> tuple[int, array.array[int]]:

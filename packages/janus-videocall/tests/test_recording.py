@@ -6,28 +6,23 @@ files; with a ``recording_check`` the handle finds out, by the Admin API or by t
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from janus_videocall import SetResult, VideoCallError, VideoCallRecordingRefusedError
-from janus_webrtc import RecordingCheck, RecordingRefusedError, admin
-from janus_webrtc.testing import JanusEndpoints, read_mjr
+from janus_webrtc import RecordingCheck, RecordingRefusedError
+from janus_webrtc.admin import AdminClient
+from janus_webrtc.testing import read_mjr
 from support import PartyFactory, connect_call, media_flows
 
 pytestmark = pytest.mark.janus
 
 
 @pytest.fixture
-def folder(janus_server: JanusEndpoints) -> Path:
+def folder(janus_recordings_folder: Path) -> Path:
     """A fresh folder in the server's recordings folder (Janus runs on this host)."""
-    if janus_server.recordings_dir is None:
-        pytest.skip("the server's recordings folder is unknown")
-    path = janus_server.recordings_dir / f"call-check-{uuid.uuid4().hex[:8]}"
-    path.mkdir()
-    return path
+    return janus_recordings_folder
 
 
 @pytest.fixture
@@ -39,17 +34,11 @@ def unwritable(folder: Path) -> Path:
 
 
 @pytest.fixture(params=["admin", "local_files"])
-async def check(
-    request: pytest.FixtureRequest, janus_server: JanusEndpoints
-) -> AsyncIterator[RecordingCheck]:
+def check(request: pytest.FixtureRequest, janus_admin: AdminClient) -> RecordingCheck:
     """Each way to check: the Admin API (over WebSocket), and the files on this host."""
     if request.param == "local_files":
-        yield RecordingCheck(local_files=True)
-        return
-    async with admin.connect(
-        janus_server.admin_ws_url, admin_secret=janus_server.admin_secret
-    ) as api:
-        yield RecordingCheck(admin=api)
+        return RecordingCheck(local_files=True)
+    return RecordingCheck(admin=janus_admin)
 
 
 async def test_a_path_janus_cannot_write_is_reported_and_a_good_one_records(

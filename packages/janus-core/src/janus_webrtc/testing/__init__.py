@@ -5,7 +5,12 @@ This package does not import pytest; the fixtures live in
 ``pytest11`` entry point.
 """
 
-from janus_webrtc.testing.fresh import MEDIA_MODULES, json_printed_by, run_in_fresh_python
+from janus_webrtc.testing.fresh import (
+    MEDIA_MODULES,
+    json_printed_by,
+    media_loaded_by_importing,
+    run_in_fresh_python,
+)
 from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.mjr import MjrRecording, read_mjr
@@ -25,6 +30,7 @@ __all__ = [
     "ensure_ice_address",
     "fault_proxy_for",
     "json_printed_by",
+    "media_loaded_by_importing",
     "read_mjr",
     "restrict_aioice_to",
     "run_in_fresh_python",

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from typing import Any
 
-__all__ = ["MEDIA_MODULES", "json_printed_by", "run_in_fresh_python"]
+__all__ = ["MEDIA_MODULES", "json_printed_by", "media_loaded_by_importing", "run_in_fresh_python"]
 
 MEDIA_MODULES = ("aioice", "aiortc", "av")
 """The modules of the ``media`` extra, as ``loaded_media()`` lists them (sorted)."""
@@ -57,3 +57,22 @@ def json_printed_by(code: str, *args: str, timeout: float = 120.0) -> Any:
     lines = done.stdout.splitlines()
     assert lines, f"the code printed nothing; stderr: {done.stderr}"
     return json.loads(lines[-1])
+
+
+def media_loaded_by_importing(*modules: str) -> list[str]:
+    """The media modules a fresh interpreter has loaded after importing ``modules``.
+
+    It also loads the entry point of every installed plugin package (as ``attach("name")``
+    does), so that a plugin package is checked the way applications use it.
+    """
+    code = f"""
+import importlib, json
+import janus_webrtc.plugins
+
+for name in {list(modules)!r}:
+    importlib.import_module(name)
+janus_webrtc.plugins.available()
+print(json.dumps(loaded_media()))
+"""
+    loaded: list[str] = json_printed_by(code)
+    return loaded

@@ -17,6 +17,10 @@ Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
 - ``janus_handle_factory``: ``await janus_handle_factory(EchoTestHandle)`` attaches a handle
   (typed as the class given) on ``janus_session`` or another session, WebRTC handles with no
   STUN server; all are closed after the test (:class:`~janus_webrtc.testing.HandleFactory`).
+- ``janus_recordings_folder``: a new, empty folder inside the folder the server records
+  to (Janus runs on this host); skips where that is unknown (an existing server).
+- ``janus_admin``: an Admin API client (:class:`~janus_webrtc.admin.AdminClient`) of
+  ``janus_server``, over WebSocket, closed after the test.
 - ``janus_server_factory``: starts extra private servers with other settings
   (API secret, short session timeout, per-plugin configuration with
   ``plugin_config={"streaming": {...}}``, ...), stopped after the test.
@@ -43,12 +47,16 @@ scope of pytest-asyncio.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import janus_webrtc
+from janus_webrtc.admin import AdminClient
+from janus_webrtc.admin import connect as admin_connect
 from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.server import (
@@ -245,6 +253,17 @@ def janus_media_ice(janus_ice_address: str | None) -> Iterator[str]:
 
 
 @pytest.fixture
+def janus_recordings_folder(janus_server: JanusEndpoints, request: pytest.FixtureRequest) -> Path:
+    """A new, empty folder in the server's recordings folder, named after the test."""
+    if janus_server.recordings_dir is None:  # an existing server, named by the environment
+        pytest.skip("the server's recordings folder is unknown")
+    stem = "".join(c if c.isalnum() else "-" for c in request.node.name)[:60]
+    path = janus_server.recordings_dir / f"{stem}-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    return path
+
+
+@pytest.fixture
 def janus_server_factory() -> Iterator[Callable[..., JanusEndpoints]]:
     """Start extra private servers: ``janus_server_factory(api_secret="s")``.
 
@@ -282,6 +301,14 @@ else:
             no_stun = RTCConfiguration(iceServers=[])
         async with janus_webrtc.connect(janus_url, rtc_configuration=no_stun) as connection:
             yield connection
+
+    @pytest_asyncio.fixture
+    async def janus_admin(janus_server: JanusEndpoints) -> AsyncIterator[AdminClient]:
+        """An Admin API client of ``janus_server`` (over WebSocket), closed after the test."""
+        async with admin_connect(
+            janus_server.admin_ws_url, admin_secret=janus_server.admin_secret
+        ) as api:
+            yield api
 
     @pytest_asyncio.fixture
     async def janus_session(
