@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -14,7 +13,7 @@ import pytest
 import janus_webrtc
 from janus_audiobridge import AudioBridgeHandle
 from janus_webrtc.media import FrameCounter, ToneAudioTrack
-from janus_webrtc.testing import HandleFactory
+from janus_webrtc.testing import HandleFactory, poll_until
 from janus_webrtc.testing.rtp import mono_samples, tone_strength
 
 HEARD = 0.2
@@ -60,15 +59,6 @@ async def rooms(admin: AudioBridgeHandle, secret: str) -> AsyncIterator[Rooms]:
     made = Rooms(admin, secret)
     yield made
     await made.close()
-
-
-async def poll_until(check: Callable[[], bool], *, timeout: float) -> None:
-    """Wait until ``check()`` is true, looking every 50 ms (TimeoutError after ``timeout``)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if check():
-                return
-            await asyncio.sleep(0.05)
 
 
 @dataclass

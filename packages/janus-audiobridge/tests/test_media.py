@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Ear, Rooms, participant, poll_until
+from conftest import Ear, Rooms, participant
 from janus_audiobridge import (
     AnnouncementStarted,
     AnnouncementStopped,
@@ -28,7 +28,7 @@ from janus_audiobridge import (
     RtpParticipant,
 )
 from janus_webrtc.media import ToneAudioTrack
-from janus_webrtc.testing import HandleFactory
+from janus_webrtc.testing import HandleFactory, poll_until
 from janus_webrtc.testing.rtp import (
     RtpReceiver,
     RtpSource,

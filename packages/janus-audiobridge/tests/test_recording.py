@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Ear, Rooms, participant, poll_until
+from conftest import Ear, Rooms, participant
 from janus_audiobridge import (
     AudioBridgeError,
     AudioBridgeHandle,
@@ -26,7 +26,7 @@ from janus_audiobridge import (
 from janus_webrtc import RecordingCheck, RecordingRefusedError
 from janus_webrtc.admin import AdminClient
 from janus_webrtc.media import ToneAudioTrack
-from janus_webrtc.testing import HandleFactory, read_mjr
+from janus_webrtc.testing import HandleFactory, poll_until, read_mjr
 from janus_webrtc.testing.rtp import tone_strength
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]

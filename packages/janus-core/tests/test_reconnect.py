@@ -7,14 +7,14 @@ or Unix SEQPACKET) that the test cuts, over every transport.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 import janus_webrtc
 from janus_webrtc import ConnectionState, PluginEvent, StateError, TransportClosedError
-from janus_webrtc.testing import FaultProxy, UnixFaultProxy, fault_proxy_for
+from janus_webrtc.testing import FaultProxy, UnixFaultProxy, fault_proxy_for, poll_until
 from janus_webrtc.testing.fake import FakeTransport
 
 
@@ -38,8 +38,8 @@ async def test_sessions_and_handles_survive_a_dropped_transport(
         if janus_transport in ("ws", "unix"):
             # a request in flight when the WebSocket (or Unix socket) drops fails (it may or may not have reached
             # Janus, so it is not repeated); a new WebSocket is opened and the session claimed
-            await _eventually(
-                lambda: conn.reconnections >= 1 and conn.state is ConnectionState.OPEN
+            await poll_until(
+                lambda: conn.reconnections >= 1 and conn.state is ConnectionState.OPEN, timeout=15
             )
         # over HTTP every request and long-poll is its own TCP connection: the transport
         # retries the cut long-poll by itself, with no reconnection at the connection level
@@ -70,17 +70,10 @@ async def test_without_reconnect_a_drop_closes_everything(
             assert (await handle.send({"request": "exists", "room": 1})).data["exists"] is False
             assert not conn.closed
         else:
-            await _eventually(lambda: conn.closed)
+            await poll_until(lambda: conn.closed, timeout=15)
             assert conn.closed and session.closed and handle.detached
             with pytest.raises(StateError):
                 await handle.send({"request": "exists", "room": 1})
-
-
-async def _eventually(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Poll ``condition`` until true; fail the test after ``timeout`` seconds."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polling a plain condition in a test
-            await asyncio.sleep(0.01)
 
 
 @pytest.mark.janus
@@ -103,7 +96,7 @@ async def test_reconnect_gives_up_when_the_server_stays_away(janus_transport: st
         )
     ):
         await handle.send({"audio": True})
-    await _eventually(lambda: conn.closed)
+    await poll_until(lambda: conn.closed, timeout=15)
     assert session.closed and handle.detached
     await conn.close()
 
@@ -144,7 +137,7 @@ async def test_a_session_the_server_forgot_is_closed_after_reconnecting() -> Non
     assert transports[1].opened_sessions == [77]
     known.clear()
     transports[1].drop(TransportClosedError("cut again"))
-    await _eventually(lambda: conn.reconnections == 2 and kept.closed)
+    await poll_until(lambda: conn.reconnections == 2 and kept.closed, timeout=15)
     assert kept.closed, "a session the server no longer knows must be closed, not kept as a zombie"
     assert conn.reconnections == 2
     await conn.close()

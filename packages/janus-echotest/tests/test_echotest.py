@@ -7,7 +7,6 @@ import asyncio
 import math
 import uuid
 import wave
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ from janus_webrtc.media import (
     ToneAudioTrack,
     read_frame_number,
 )
-from janus_webrtc.testing import JanusEndpoints
+from janus_webrtc.testing import JanusEndpoints, poll_until
 
 pytestmark = pytest.mark.janus
 
@@ -38,15 +37,6 @@ pytestmark = pytest.mark.janus
 def written(path: Path, size: int = 1000) -> bool:
     """Whether the server wrote more than ``size`` bytes to ``path``."""
     return path.is_file() and path.stat().st_size > size
-
-
-async def eventually(predicate: Callable[[], bool], *, timeout: float) -> None:
-    """Wait until ``predicate()`` is true, checking every 0.1 s."""
-    for _ in range(int(timeout * 10)):
-        if predicate():
-            return
-        await asyncio.sleep(0.1)
-    assert predicate()
 
 
 def add_media(echo: EchoTestHandle, *, video: bool = True) -> TestPatternVideoTrack | None:
@@ -173,7 +163,7 @@ async def test_recording_writes_mjr_files(
     assert (await echo.record(filename=str(base))).ok
     paths = [Path(f"{base}{suffix}") for suffix in ("-audio.mjr", "-video.mjr")]
     # Janus writes video from the next key frame on (it asks aiortc for one).
-    await eventually(lambda: all(written(p) for p in paths), timeout=10)
+    await poll_until(lambda: all(written(p) for p in paths), timeout=10)
     assert (await echo.record(False)).ok
     for path in paths:
         assert path.read_bytes()[:8] == b"MJR00002"

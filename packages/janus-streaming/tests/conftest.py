@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 import av
@@ -21,7 +20,7 @@ from janus_webrtc.media import (
     ToneAudioTrack,
     read_frame_number,
 )
-from janus_webrtc.testing import HandleFactory
+from janus_webrtc.testing import HandleFactory, poll_until
 from janus_webrtc.testing.rtp import RtpSource, mono_samples, tone_strength
 
 LOOPBACK = "127.0.0.1"
@@ -108,15 +107,6 @@ async def mountpoints(admin: StreamingHandle, secret: str) -> AsyncIterator[Moun
     made = Mountpoints(admin, secret)
     yield made
     await made.close()
-
-
-async def poll_until(check: Callable[[], bool], *, timeout: float) -> None:
-    """Wait until ``check()`` is true, looking every 50 ms (TimeoutError after ``timeout``)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if check():
-                return
-            await asyncio.sleep(0.05)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Literal
 
 import pytest
 
-from conftest import MidFrames, Mountpoints, poll_until
+from conftest import MidFrames, Mountpoints
 from janus_streaming import (
     Configured,
     Kicked,
@@ -27,7 +27,7 @@ from janus_streaming import (
     Switched,
 )
 from janus_webrtc import ConnectionStateChanged, StateError
-from janus_webrtc.testing import HandleFactory
+from janus_webrtc.testing import HandleFactory, poll_until
 from janus_webrtc.testing.rtp import write_opus_tone
 
 pytestmark = [

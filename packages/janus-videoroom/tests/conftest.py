@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,7 +13,7 @@ import janus_webrtc
 from janus_videoroom import Joined, VideoRoomPublisher
 from janus_webrtc import WebRTCHandle
 from janus_webrtc.media import FrameCounter, KindCount, TestPatternVideoTrack, ToneAudioTrack
-from janus_webrtc.testing import HandleFactory
+from janus_webrtc.testing import HandleFactory, poll_until
 
 
 @pytest.fixture
@@ -59,15 +58,6 @@ async def start_publisher(
     await publisher.publish()
     await publisher.wait_webrtc_up(timeout=10)
     return publisher, joined
-
-
-async def poll_until(check: Callable[[], bool], *, timeout: float) -> None:
-    """Wait until ``check()`` is true, looking every 50 ms (TimeoutError after ``timeout``)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if check():
-                return
-            await asyncio.sleep(0.05)
 
 
 @dataclass

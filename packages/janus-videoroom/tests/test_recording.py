@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import poll_until, start_publisher
+from conftest import start_publisher
 from janus_videoroom import (
     Configured,
     VideoRoomError,
@@ -21,7 +21,7 @@ from janus_videoroom import (
 from janus_webrtc import RecordingCheck, RecordingRefusedError
 from janus_webrtc.admin import AdminClient
 from janus_webrtc.media import TestPatternVideoTrack, ToneAudioTrack
-from janus_webrtc.testing import HandleFactory, read_mjr
+from janus_webrtc.testing import HandleFactory, poll_until, read_mjr
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
 

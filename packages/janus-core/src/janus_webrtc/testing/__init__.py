@@ -16,6 +16,7 @@ from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.mjr import MjrRecording, read_mjr
 from janus_webrtc.testing.proxy import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
+from janus_webrtc.testing.wait import poll_until, recorded_frames
 
 __all__ = [
     "MEDIA_MODULES",
@@ -31,7 +32,9 @@ __all__ = [
     "fault_proxy_for",
     "json_printed_by",
     "media_loaded_by_importing",
+    "poll_until",
     "read_mjr",
+    "recorded_frames",
     "restrict_aioice_to",
     "run_in_fresh_python",
 ]
