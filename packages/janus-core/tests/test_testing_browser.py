@@ -68,6 +68,20 @@ def test_find_janus_js_wants_the_pinned_versions(
     assert find_janus_js() is None
 
 
+PINS = Path(__file__).resolve().parents[3] / "scripts" / "janus-js"
+"""Where the repository pins the npm packages ./scripts/test installs (absent in an sdist)."""
+
+
+def test_the_pinned_npm_packages_are_the_ones_the_kit_wants() -> None:
+    if not (PINS / "package-lock.json").is_file():
+        pytest.skip("not in the repository: scripts/janus-js/ is not here")
+    wanted = json.loads((PINS / "package.json").read_text())["dependencies"]
+    locked = json.loads((PINS / "package-lock.json").read_text())["packages"]
+    assert wanted == JANUS_JS_PACKAGES
+    for name, version in JANUS_JS_PACKAGES.items():
+        assert locked[f"node_modules/{name}"]["version"] == version
+
+
 def test_find_chromium_honours_the_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
