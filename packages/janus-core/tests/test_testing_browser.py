@@ -144,6 +144,11 @@ async def test_the_site_serves_the_page_janus_js_and_the_kit(tmp_path: Path) -> 
     await site.close()
 
 
+async def test_devtools_that_do_not_answer_say_so() -> None:
+    with pytest.raises(kit.BrowserError, match="cannot open the DevTools connection"):
+        await kit.DevTools.connect("ws://127.0.0.1:9/devtools/browser/none", timeout=5)
+
+
 INNER_TESTS = """
 def test_browser(janus_browser):
     raise AssertionError("must not run")

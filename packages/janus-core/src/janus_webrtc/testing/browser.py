@@ -624,15 +624,18 @@ class DevTools:
     async def connect(cls, url: str, *, timeout: float = 10.0) -> DevTools:
         """Connect to a browser's DevTools WebSocket URL (:attr:`Chromium.devtools_url`).
 
+        Args:
+            url: The URL.
+            timeout: Seconds to wait for the connection.
+
         Raises:
-            BrowserError: The browser does not accept the connection.
+            BrowserError: The browser does not accept the connection in time.
         """
         http = aiohttp.ClientSession(trust_env=False)  # never through a proxy
         try:
-            ws = await http.ws_connect(
-                url, max_msg_size=0, timeout=aiohttp.ClientWSTimeout(ws_close=timeout)
-            )
-        except (aiohttp.ClientError, OSError) as exc:
+            async with asyncio.timeout(timeout):
+                ws = await http.ws_connect(url, max_msg_size=0)  # no limit: results can be big
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             await http.close()
             raise BrowserError(f"cannot open the DevTools connection {url}: {exc}") from exc
         return cls(http, ws)
@@ -768,9 +771,17 @@ class BrowserPage:
     Made by :meth:`open` (or :func:`open_page`); :meth:`close` closes the page and its context.
     JavaScript runs with :meth:`evaluate` or :meth:`run`; :attr:`console` holds what the page
     logged, also given to this module's logger at debug level.
+
+    Args:
+        devtools: The connection the page's session is attached on (``flatten``).
+        context_id: The page's browser context, disposed by :meth:`close`.
+        target_id: The page's target.
+        session_id: The DevTools session attached to the target.
     """
 
-    def __init__(self, devtools: DevTools, context_id: str, target_id: str, session_id: str):
+    def __init__(
+        self, devtools: DevTools, context_id: str, target_id: str, session_id: str
+    ) -> None:
         self._devtools = devtools
         self._context_id = context_id
         self._target_id = target_id
