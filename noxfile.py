@@ -11,6 +11,13 @@ Sessions (``nox -l`` lists them; ``nox`` alone runs the ones ``./scripts/test`` 
   3.12, 3.13) holding only that package, the in-repo packages it declares as dependencies
   (installed from their folders, not editable) and pytest; pytest runs in the package's folder
   under coverage.py. ``nox -s tests`` runs every package on every version, ``-p 3.12`` one version.
+  Tests marked ``browser`` are left out here (``-m "not browser"``): they run once, in
+  ``browser``.
+- ``browser``: the janus.js interop tests (marked ``browser``: Meetecho's janus.js in headless
+  Chromium, in the same rooms and calls as the Python client) of every package that has them,
+  once, on the oldest Python, in one virtualenv holding those packages; pytest runs in each
+  package's folder with ``-m browser``. Needs Chromium and janus.js (``./scripts/test`` installs
+  both: janus.js with npm into ``.nox/_janusjs/``, pinned by ``scripts/janus-js/``).
 - ``signalling``: the core installed WITHOUT its ``media`` extra (no aiortc, no PyAV),
   as ``pip install janus-webrtc`` gives it: proves that aiortc and PyAV are absent, that the
   WebRTC names say which extra to install, and runs every core test that needs no media (the
@@ -25,7 +32,8 @@ Sessions (``nox -l`` lists them; ``nox`` alone runs the ones ``./scripts/test`` 
   --strict`` and ``scripts/check_dists.py`` (LICENSE, py.typed, only its own package).
 - ``wheels``: installs the built wheels into fresh virtualenvs and runs
   ``scripts/smoke_wheels.py`` against a private Janus (the full install, and the core alone).
-- ``coverage``: combines the coverage data of every ``tests`` run; line and branch figures per
+- ``coverage``: combines the coverage data of every ``tests`` and ``browser`` run; line and
+  branch figures per
   package and in total; fails when a package is below 85%.
 - ``bench``: every ``bench/bench_*.py``; ``nox -s bench -- --quick`` for a short run;
   ``-- --peers`` first installs the peer clients that ``bench/bench_core.py`` measures beside
@@ -33,7 +41,8 @@ Sessions (``nox -l`` lists them; ``nox`` alone runs the ones ``./scripts/test`` 
   ``bench/.peers/``), ``-- --no-peers`` leaves them out even where installed.
 - ``demo``: ``demo/run_demo.py`` against a private Janus.
 
-Arguments after ``--`` go to pytest (``tests``, ``signalling``), to each bench script
+Arguments after ``--`` go to pytest (``tests``, ``browser``, ``signalling``; a ``-m`` there
+replaces the session's own), to each bench script
 (``bench``) or to the demo (``demo``). With arguments (``-- -k reconnect``) a package with no
 selected test passes (pytest's exit status 5); without, collecting nothing fails. ``CI`` and
 ``JANUS_*`` variables reach every command.
@@ -82,6 +91,12 @@ PEER_NPM = "janode@1.8.0"
 """Meetecho's Node adapter, likewise; npm installs it into :data:`PEERS_CACHE`."""
 PEERS_CACHE = ROOT / "bench" / ".peers"
 """npm's ``--prefix`` for janode (ignored by git); bench/peers/ looks for it there."""
+JANUS_JS_CACHE = ROOT / ".nox" / "_janusjs"
+"""npm prefix folder holding janus.js and adapter.js for the browser tests (ignored by git);
+``scripts/_common.sh`` fills it from ``scripts/janus-js/package-lock.json``. The tests find it
+through ``JANUS_WEBRTC_TEST_JANUS_JS``, set to this folder unless already set."""
+BROWSER_MARK = "browser"
+"""The pytest marker of the janus.js interop tests, run by the ``browser`` session only."""
 DOCS = (
     "mkdocs>=1.6,<2",
     "mkdocs-material>=9.5,<10",
@@ -127,6 +142,7 @@ nox.options.sessions = [
     "docs",
     "build",
     "tests",
+    "browser",
     "signalling",
     "examples",
     "wheels",
@@ -156,6 +172,15 @@ class Package:
     def src(self) -> Path:
         """The folder of the import package."""
         return self.path / "src" / self.import_name
+
+    @property
+    def has_browser_tests(self) -> bool:
+        """Whether a module of its tests/ marks tests ``browser`` (janus.js interop)."""
+        marker = f"pytest.mark.{BROWSER_MARK}"
+        return self.has_tests and any(
+            marker in test.read_text(encoding="utf-8")
+            for test in (self.path / "tests").glob("test_*.py")
+        )
 
 
 def _import_name(path: Path, project: dict[str, Any], tool: dict[str, Any]) -> str:
@@ -237,27 +262,29 @@ def install_packages(
     session: nox.Session,
     packages: list[Package],
     *requirements: str,
-    test: Package | None = None,
+    test: Package | list[Package] | None = None,
     repair: bool = False,
     media: bool = True,
 ) -> None:
     """Install in-repo packages from their folders (not editable) plus ``requirements``.
 
     In-repo packages are rebuilt on every run, so the venv always holds the current sources.
-    ``test``'s test extras and dependency groups are installed too. ``repair`` reinstalls
+    The test extras and dependency groups of ``test`` (one package or several) are installed
+    too. ``repair`` reinstalls
     everything, for a reused venv whose files were damaged. ``media`` installs the core with
     its ``media`` extra (aiortc, PyAV); without it the core is the signalling client only.
     """
+    tested = [] if test is None else [test] if isinstance(test, Package) else test
     targets = []
     for package in packages:
         target = str(package.path)
-        extras = [*(package.test_extras if package is test else ())]
+        extras = [*(package.test_extras if package in tested else ())]
         if media and package.folder == CORE_FOLDER:
             extras.append(MEDIA_EXTRA)
         if extras:
             target += f"[{','.join(extras)}]"
         targets.append(target)
-    extra = [*requirements, *(test.test_requires if test is not None else ())]
+    extra = [*requirements, *(r for package in tested for r in package.test_requires)]
     if session.venv_backend == "uv":
         rebuild = ["--reinstall"] if repair else [f"--reinstall-package={p.name}" for p in packages]
         session.install(*rebuild, *targets, *extra)
@@ -268,8 +295,14 @@ def install_packages(
 
 
 def passthrough_env() -> dict[str, str]:
-    """``CI`` and ``JANUS_*`` variables, given explicitly to commands that need them."""
-    return {k: v for k, v in os.environ.items() if k == "CI" or k.startswith("JANUS_")}
+    """``CI`` and ``JANUS_*`` variables, given explicitly to commands that need them.
+
+    ``JANUS_WEBRTC_TEST_JANUS_JS`` (where the browser tests find janus.js) defaults to
+    :data:`JANUS_JS_CACHE`.
+    """
+    env = {k: v for k, v in os.environ.items() if k == "CI" or k.startswith("JANUS_")}
+    env.setdefault("JANUS_WEBRTC_TEST_JANUS_JS", str(JANUS_JS_CACHE))
+    return env
 
 
 def coverage_rc() -> Path:
@@ -290,8 +323,13 @@ def coverage_rc() -> Path:
     return rc
 
 
-def run_pytest(session: nox.Session, target: Package, report_name: str) -> None:
-    """Run ``target``'s tests under coverage.py in the session's venv, from its folder."""
+def run_pytest(
+    session: nox.Session, target: Package, report_name: str, *, browser: bool = False
+) -> None:
+    """Run ``target``'s tests under coverage.py in the session's venv, from its folder.
+
+    The tests marked ``browser`` only when ``browser`` is true, else all the others.
+    """
     if not target.has_tests:
         session.skip(f"{target.folder} has no tests/ folder yet")
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -305,6 +343,7 @@ def run_pytest(session: nox.Session, target: Package, report_name: str) -> None:
     # pytest exit code 5 (no tests collected) fails the session: a tests/ folder that collects
     # nothing is a mistake. With arguments (a -k or -m selection) it means "none selected here".
     timeout = [] if target.pytest_timeout else [f"--timeout={TEST_TIMEOUT}"]
+    select = ["-m", BROWSER_MARK if browser else f"not {BROWSER_MARK}"]
     session.run(
         "coverage",
         "run",
@@ -314,6 +353,7 @@ def run_pytest(session: nox.Session, target: Package, report_name: str) -> None:
         "-m",
         "pytest",
         *timeout,
+        *select,
         f"--junitxml={report}",
         "-o",
         f"junit_suite_name={report_name}",
@@ -353,6 +393,23 @@ def tests(session: nox.Session, package: str) -> None:
         ),
     )
     run_pytest(session, target, f"{package}-py{session.python}")
+
+
+@nox.session(python=PYTHONS[0])
+def browser(session: nox.Session) -> None:
+    """Run the janus.js interop tests (marked ``browser``) of every package that has them, once.
+
+    One virtualenv holds those packages and their test extras; pytest runs in each package's
+    folder (its conftest.py and fixtures) with ``-m browser``, under coverage.py.
+    """
+    targets = [package for package in PACKAGES if package.has_browser_tests]
+    if not targets:
+        session.skip("no package has tests marked browser yet")
+    install_packages(
+        session, in_repo_closure(targets), *PYTEST, PYTEST_TIMEOUT, COVERAGE, test=targets
+    )
+    for target in targets:
+        run_pytest(session, target, f"{target.folder}-browser-py{session.python}", browser=True)
 
 
 SIGNALLING_CHECK = """
@@ -473,7 +530,7 @@ def wheels(session: nox.Session, install: str) -> None:
 
 @nox.session
 def coverage(session: nox.Session) -> None:
-    """Combine the ``tests`` runs' coverage data; report per package; enforce the floor."""
+    """Combine the ``tests`` and ``browser`` runs' coverage data; report; enforce the floor."""
     session.install(COVERAGE)
     rc = coverage_rc()
     data = f"--data-file={COVERAGE_DIR / '.coverage'}"

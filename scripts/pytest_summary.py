@@ -2,7 +2,8 @@
 
 ``nox -s tests`` runs pytest once per package and Python version, each in its own virtualenv,
 and each run writes a JUnit XML report to ``.nox/_reports/<package folder>-py<version>.xml``
-(``nox -s signalling``: ``<core folder>-signalling-py<version>.xml``). ``scripts/test`` calls
+(``nox -s signalling``: ``<core folder>-signalling-py<version>.xml``; ``nox -s browser``:
+``<package folder>-browser-py<version>.xml``). ``scripts/test`` calls
 this at the very end, so that the last lines of its output are one line per run and the
 total::
 
@@ -71,7 +72,7 @@ def main() -> int:
     missing = []
     print(rule("pytest results of every package", "-"))
     for folder in folders:
-        run = re.compile(rf"^{re.escape(folder)}-(signalling-)?py[0-9.]+$")
+        run = re.compile(rf"^{re.escape(folder)}-(signalling-|browser-)?py[0-9.]+$")
         reports = sorted(p for p in args.reports.glob("*.xml") if run.match(p.stem))
         if not reports:
             has_tests = (args.packages / folder / "tests").is_dir()

@@ -29,10 +29,20 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOGS_DIR = REPO_ROOT / ".nox" / "_reports" / "logs"
 
-WAITS_FOR = {"wheels": ("build",), "coverage": ("tests", "signalling")}
+WAITS_FOR = {"wheels": ("build",), "coverage": ("tests", "browser", "signalling")}
 """Session function -> the functions whose selected sessions must have ended before it starts."""
 
-FIRST = ("tests", "signalling", "examples", "wheels", "docs", "typecheck", "build", "lint")
+FIRST = (
+    "tests",
+    "browser",
+    "signalling",
+    "examples",
+    "wheels",
+    "docs",
+    "typecheck",
+    "build",
+    "lint",
+)
 """Session functions from the longest to the shortest: the order in which ready ones start."""
 
 HEAVY_PACKAGES = ("janus-core", "janus-videoroom", "janus-streaming")

@@ -24,6 +24,15 @@ Loaded through the ``pytest11`` entry point ``janus_webrtc``. Fixtures:
 - ``janus_server_factory``: starts extra private servers with other settings
   (API secret, short session timeout, per-plugin configuration with
   ``plugin_config={"streaming": {...}}``, ...), stopped after the test.
+- ``janus_browser`` (session): a headless :class:`~janus_webrtc.testing.browser.Chromium`
+  with fake camera and microphone; ``janus_js`` (session): where janus.js and adapter.js are
+  (:func:`~janus_webrtc.testing.browser.find_janus_js`); ``janus_browser_page``: a
+  :class:`~janus_webrtc.testing.browser.BrowserPage` of its own that has loaded janus.js, for
+  interop tests (:mod:`janus_webrtc.testing.browser`). Without Chromium or janus.js the test is
+  skipped with the reason, or failed under ``CI=true``.
+
+Marker ``@pytest.mark.browser``: the test drives janus.js in Chromium (select or deselect
+them with ``-m browser`` / ``-m "not browser"``).
 
 Marker ``@pytest.mark.requires_plugin("streaming")`` (short names or plugin ids): the test
 is skipped, saying which plugin is missing, when the session's server (``janus_server``)
@@ -50,7 +59,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -67,6 +76,9 @@ from janus_webrtc.testing.server import (
     server_plugins,
 )
 
+if TYPE_CHECKING:  # the browser kit (and aiohttp) is imported by its fixtures only
+    from janus_webrtc.testing.browser import BrowserPage, Chromium, JanusJs
+
 ENV_PREFIX = "JANUS_WEBRTC_TEST_"
 """Prefix of the environment variables naming an existing server."""
 
@@ -75,8 +87,11 @@ TRANSPORTS = ("ws", "http", "unix")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``janus`` and ``requires_plugin`` markers."""
+    """Register the ``janus``, ``browser`` and ``requires_plugin`` markers."""
     config.addinivalue_line("markers", "janus: test needs a real Janus server")
+    config.addinivalue_line(
+        "markers", "browser: test drives janus.js in headless Chromium (janus_browser_page)"
+    )
     config.addinivalue_line(
         "markers",
         "requires_plugin(*names): test needs these Janus plugins on the test server "
@@ -284,6 +299,35 @@ def janus_server_factory() -> Iterator[Callable[..., JanusEndpoints]]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def janus_browser() -> Iterator[Chromium]:
+    """A headless Chromium for the whole test session (fake camera and microphone).
+
+    Skips the test when no Chromium is found, or fails it under ``CI=true``.
+    """
+    from janus_webrtc.testing.browser import CHROMIUM_INSTALL_HINT, Chromium, find_chromium
+
+    if find_chromium() is None:
+        _no_janus(f"no Chromium found: {CHROMIUM_INSTALL_HINT}")
+    with Chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def janus_js() -> JanusJs:
+    """Where janus.js and adapter.js are (the npm prefix in ``JANUS_WEBRTC_TEST_JANUS_JS``).
+
+    Skips the test when they are missing, or fails it under ``CI=true``.
+    """
+    from janus_webrtc.testing.browser import JANUS_JS_INSTALL_HINT, find_janus_js
+
+    found = find_janus_js()
+    if found is None:
+        _no_janus(f"janus.js not found: {JANUS_JS_INSTALL_HINT}")
+    assert found is not None
+    return found
+
+
 try:  # the async fixtures need pytest-asyncio (the ``testing`` extra); the rest works without it
     import pytest_asyncio
 except ImportError:  # pragma: no cover - depends on the environment
@@ -328,3 +372,16 @@ else:
             yield maker
         finally:
             await maker.aclose()
+
+    @pytest_asyncio.fixture
+    async def janus_browser_page(
+        janus_js: JanusJs, janus_browser: Chromium
+    ) -> AsyncIterator[BrowserPage]:
+        """A page of its own in ``janus_browser`` that has loaded janus.js (``kit``, ``Janus``).
+
+        The Janus sessions the page made are destroyed, and the page closed, after the test.
+        """
+        from janus_webrtc.testing.browser import open_page
+
+        async with open_page(janus_browser, janus_js) as page:
+            yield page
