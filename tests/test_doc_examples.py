@@ -110,6 +110,7 @@ def test_output_blocks_match_with_ellipses() -> None:
         ("<!-- example-file: a.py -->\n```python\n# b.py\n```\n", "it is b.py, its marker a.py"),
         ("<!-- example-file: ../a.py -->\n```python\n```\n", "not a path inside the package"),
     ],
+    ids=["no block", "after a skipped block", "another path", "outside the package"],
 )  # fmt: skip
 def test_misplaced_markers_fail(tmp_path: Path, text: str, error: str) -> None:
     page = tmp_path / "page.md"
