@@ -354,7 +354,7 @@ class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
     async def kick(
         self,
         room: RoomId,
-        id: ParticipantId,
+        participant_id: ParticipantId,
         *,
         secret: str | None = None,
         timeout: float | None = None,
@@ -364,7 +364,7 @@ class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
         Raises:
             NoSuchUserError: No such participant.
         """
-        await self._ask(request_body("kick", room=room, id=id, secret=secret), timeout)
+        await self._ask(request_body("kick", room=room, id=participant_id, secret=secret), timeout)
 
     async def kick_all(
         self, room: RoomId, *, secret: str | None = None, timeout: float | None = None
@@ -375,7 +375,7 @@ class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
     async def suspend(
         self,
         room: RoomId,
-        id: ParticipantId,
+        participant_id: ParticipantId,
         *,
         secret: str | None = None,
         pause_events: bool | None = None,
@@ -390,7 +390,7 @@ class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
         body = request_body(
             "suspend",
             room=room,
-            id=id,
+            id=participant_id,
             secret=secret,
             pause_events=pause_events,
             stop_record=stop_record,
@@ -400,7 +400,7 @@ class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
     async def resume(
         self,
         room: RoomId,
-        id: ParticipantId,
+        participant_id: ParticipantId,
         *,
         secret: str | None = None,
         record: bool | None = None,
@@ -413,7 +413,7 @@ class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
         :class:`~janus_audiobridge.errors.InvalidRequestError`.
         """
         body = request_body(
-            "resume", room=room, id=id, secret=secret, record=record, filename=filename
+            "resume", room=room, id=participant_id, secret=secret, record=record, filename=filename
         )
         await self._ask(body, timeout)
 
@@ -451,24 +451,26 @@ class AudioBridgeHandle(WebRTCHandle, RecordingHandle):
     async def mute(
         self,
         room: RoomId,
-        id: ParticipantId,
+        participant_id: ParticipantId,
         *,
         secret: str | None = None,
         timeout: float | None = None,
     ) -> None:
         """Mute a participant (``mute``): it is left out of the mix."""
-        await self._ask(request_body("mute", room=room, id=id, secret=secret), timeout)
+        await self._ask(request_body("mute", room=room, id=participant_id, secret=secret), timeout)
 
     async def unmute(
         self,
         room: RoomId,
-        id: ParticipantId,
+        participant_id: ParticipantId,
         *,
         secret: str | None = None,
         timeout: float | None = None,
     ) -> None:
         """Unmute a participant (``unmute``)."""
-        await self._ask(request_body("unmute", room=room, id=id, secret=secret), timeout)
+        await self._ask(
+            request_body("unmute", room=room, id=participant_id, secret=secret), timeout
+        )
 
     async def mute_room(
         self, room: RoomId, *, secret: str | None = None, timeout: float | None = None
