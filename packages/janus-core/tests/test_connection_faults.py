@@ -381,3 +381,31 @@ async def test_webrtc_handles_start_with_the_connections_rtc_configuration() -> 
     ).rtc_configuration is None
     await conn.close()
     await default.close()
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf")])
+def test_a_timeout_that_is_not_a_positive_finite_number_is_refused(bad: float) -> None:
+    with pytest.raises(ValueError, match="timeout must be a positive, finite number"):
+        janus_webrtc.Connection(FakeTransport(janus), timeout=bad)
+    conn = janus_webrtc.Connection(FakeTransport(janus), timeout=3)
+    with pytest.raises(ValueError, match="timeout must be a positive, finite number"):
+        conn.timeout = bad  # used to be taken, and every later request to fail oddly
+    assert conn.timeout == 3
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5])
+def test_an_event_queue_size_that_is_not_a_positive_integer_is_refused(bad: Any) -> None:
+    with pytest.raises(ValueError, match="event_queue_size must be an integer of at least 1"):
+        janus_webrtc.Connection(FakeTransport(janus), event_queue_size=bad)
+    conn = janus_webrtc.Connection(FakeTransport(janus))
+    with pytest.raises(ValueError, match="event_queue_size must be an integer of at least 1"):
+        conn.event_queue_size = bad
+    assert conn.event_queue_size == 1024
+
+
+async def test_a_timeout_set_on_an_open_connection_bounds_the_next_request() -> None:
+    conn = await janus_webrtc.connect(transport=FakeTransport(None))  # never answers
+    conn.timeout = 0.05
+    with pytest.raises(JanusTimeoutError, match=r"within 0\.05 s"):
+        await conn.create_session()
+    await conn.close()

@@ -157,11 +157,9 @@ class Connection:
         event_queue_size: int = 1024,
         plugins: PluginRegistry | None = None,
     ) -> None:
-        if timeout <= 0:
-            raise ValueError("timeout must be positive")
+        _check_timeout(timeout)
         _check_keepalive_interval(keepalive_interval)
-        if event_queue_size < 1:
-            raise ValueError("event_queue_size must be at least 1")
+        _check_event_queue_size(event_queue_size)
         self._transport = transport
         self._credentials: dict[str, str] = {}
         """Secrets added to every request at the last moment (never logged)."""
@@ -169,9 +167,9 @@ class Connection:
             self._credentials["apisecret"] = api_secret
         if token is not None:
             self._credentials["token"] = token
-        self.timeout = timeout
+        self._timeout = timeout
         self._keepalive_interval = keepalive_interval
-        self.event_queue_size = event_queue_size
+        self._event_queue_size = event_queue_size
         self.plugins = plugins if plugins is not None else default_registry()
         self._ids = protocol.TransactionIds()
         self._pending: dict[str, _Pending] = {}
@@ -241,6 +239,26 @@ class Connection:
     def pending_requests(self) -> int:
         """How many requests are waiting for a reply."""
         return len(self._pending)
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a request waits for its answer when it names no ``timeout`` of its own."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float) -> None:
+        _check_timeout(value)
+        self._timeout = value
+
+    @property
+    def event_queue_size(self) -> int:
+        """Capacity of each event queue of the sessions and handles made from now on."""
+        return self._event_queue_size
+
+    @event_queue_size.setter
+    def event_queue_size(self, value: int) -> None:
+        _check_event_queue_size(value)
+        self._event_queue_size = value
 
     @property
     def keepalive_interval(self) -> float | None:
@@ -874,6 +892,16 @@ class Connection:
             )
             return
         self._transport.session_opened(session.id, claimed=True)
+
+
+def _check_timeout(value: float) -> None:
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"timeout must be a positive, finite number of seconds, not {value!r}")
+
+
+def _check_event_queue_size(value: int) -> None:
+    if not (isinstance(value, int) and value >= 1):
+        raise ValueError(f"event_queue_size must be an integer of at least 1, not {value!r}")
 
 
 def _check_keepalive_interval(value: float | None) -> None:
