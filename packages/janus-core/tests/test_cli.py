@@ -322,6 +322,9 @@ def test_plugin_packages_add_subcommands_and_a_broken_one_is_skipped(
     async def fails(ctx: Context) -> object:
         raise janus_webrtc.PluginError(499, "the plugin said no")
 
+    async def buggy(ctx: Context) -> object:
+        return {}["missing"]  # a bug in a plugin package's command
+
     def who(parser: object) -> None:
         parser.add_argument("who")  # type: ignore[attr-defined]
 
@@ -331,7 +334,11 @@ def test_plugin_packages_add_subcommands_and_a_broken_one_is_skipped(
     group = Command(
         "greet",
         "say hello",
-        subcommands=(Command("hello", "say it", hello, who), Command("fail", "fail", fails)),
+        subcommands=(
+            Command("hello", "say it", hello, who),
+            Command("fail", "fail", fails),
+            Command("bug", "has a bug", buggy),
+        ),
     )
     clash = Command("info", "clashes with the core's info", hello)
     points = [
@@ -351,6 +358,17 @@ def test_plugin_packages_add_subcommands_and_a_broken_one_is_skipped(
     assert "janusctl greet fail: PluginError: " in capsys.readouterr().err
     assert main(["greet"]) == 2
     assert "janusctl greet: the following arguments" in capsys.readouterr().err
+    # a bug is one line too (it used to be a traceback), with a way to see the traceback
+    assert main(["greet", "bug"]) == 70
+    errors = [e for e in capsys.readouterr().err.splitlines() if "warning" not in e]
+    assert errors == [
+        "janusctl greet bug: internal error: KeyError: 'missing' (a bug; JANUSCTL_DEBUG=1 "
+        "shows where)"
+    ]
+    monkeypatch.setenv("JANUSCTL_DEBUG", "1")
+    assert main(["greet", "bug"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and 'return {}["missing"]' in err
 
 
 # --- text layout ----------------------------------------------------------------------------

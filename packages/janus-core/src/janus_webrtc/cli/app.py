@@ -2,7 +2,9 @@
 
 Exit status: 0 done, 1 a Janus or connection error, 2 a usage error (bad arguments, a URL
 without a usable scheme), 130 interrupted (Ctrl-C), 141 standard output closed early (as in
-``janusctl info URL | head -1``). Errors are one line on standard error, never a traceback.
+``janusctl info URL | head -1``), 70 an internal error (a bug, here or in a plugin package's
+subcommand). Errors are one line on standard error, never a traceback (unless
+``JANUSCTL_DEBUG=1`` asks for the traceback of an internal error).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 from typing import Any
@@ -26,6 +29,12 @@ from .parser import build_parser
 from .render import render, to_json
 
 __all__ = ["main", "plugin_commands"]
+
+INTERNAL_ERROR = 70
+"""Exit status of an internal error (``EX_SOFTWARE`` of sysexits.h)."""
+
+DEBUG_VARIABLE = "JANUSCTL_DEBUG"
+"""Set (to anything) in the environment, an internal error also prints its traceback."""
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -103,6 +112,15 @@ def _run(argv: Sequence[str] | None) -> int:
             raise
         print(f"janusctl {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a bug (here or in a plugin package's command): still one line
+        if os.environ.get(DEBUG_VARIABLE):
+            traceback.print_exc()
+        print(
+            f"janusctl {name}: internal error: {type(exc).__name__}: {exc} "
+            f"(a bug; {DEBUG_VARIABLE}=1 shows where)",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
     _write(to_json(result) if ctx.json and result is not None else render(result))
     return 0
 
