@@ -37,6 +37,8 @@ async def test_echotest_prints_live_figures_then_totals(
     assert totals["seconds"] == 2
     assert totals["audio_echoed"] > 0 and totals["video_echoed"] > 0
     assert 0 < totals["video_echoed"] <= totals["video_sent"]
+    # the round trip was measured (echoed test-pattern frames matched to their sending)
+    assert totals["round_trip_ms"] is not None and 0 < totals["round_trip_ms"] < 2000
     live = err.splitlines()
     assert live[0].startswith("connected in ")
     assert [line.split()[:2] for line in live[1:]] == [["1", "s"], ["2", "s"]]
