@@ -6,7 +6,11 @@ test reads the sources, so a missing field shows in the core's quick tests alrea
 
 from __future__ import annotations
 
+import ast
+import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +108,53 @@ def test_the_error_tree_of_the_guide_is_the_modules_and_names_every_error() -> N
     }
     assert classes - drawn == set(), "errors missing from the tree"
     assert classes <= set(janus_webrtc.__all__), "errors not exported from janus_webrtc"
+
+
+def _imported_top_names(src: Path) -> set[str]:
+    """Top-level names of the absolute imports in the modules under ``src``."""
+    names: set[str] = set()
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def _normalized(requirement: str) -> str:
+    match = re.match(r"[A-Za-z0-9._-]+", requirement)
+    assert match, requirement
+    return re.sub(r"[-_.]+", "-", match.group(0)).lower()
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=lambda p: p.name)
+def test_every_package_declares_what_its_code_imports(folder: Path) -> None:
+    """A distribution imported by a package's code is among its own dependencies or extras.
+
+    Getting it through another package (aiortc through ``janus-webrtc[media]``) does not
+    count: that package could stop bringing it.
+    """
+    meta = project(folder)
+    declared = {_normalized(r) for r in meta.get("dependencies", ())}
+    for extra in meta.get("optional-dependencies", {}).values():
+        declared |= {_normalized(r) for r in extra}
+    own = {p.name for p in (folder / "src").iterdir() if p.is_dir()}
+    by_module = packages_distributions()
+    missing = {}
+    for name in sorted(_imported_top_names(folder / "src") - own - set(sys.stdlib_module_names)):
+        dists = {_normalized(d) for d in by_module.get(name, [name.replace("_", "-")])}
+        if not dists & declared:
+            missing[name] = sorted(dists)
+    assert missing == {}, f"{folder.name} imports these without declaring them: {missing}"
+
+
+def test_a_media_dependency_declared_by_a_plugin_package_has_the_cores_bounds() -> None:
+    """One set of tested versions: a plugin package's own aiortc bound is the core's."""
+    core = next(folder for folder in PACKAGES if folder.name == "janus-core")
+    media = {_normalized(r): r for r in project(core)["optional-dependencies"]["media"]}
+    for folder in PACKAGES:
+        for requirement in project(folder).get("dependencies", ()):
+            name = _normalized(requirement)
+            if name in media:
+                assert requirement == media[name], f"{folder.name}: {requirement} vs the core's"
