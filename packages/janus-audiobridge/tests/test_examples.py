@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import sys
 from pathlib import Path
 
 import pytest
+
+from janus_webrtc.testing import run_python_script
 
 pytestmark = [
     pytest.mark.janus,
@@ -19,23 +19,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 async def run_example(name: str, *args: str, timeout: float = 60) -> str:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(EXAMPLES / name),
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        async with asyncio.timeout(timeout):
-            output, _ = await process.communicate()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    text = output.decode(errors="replace")
-    assert process.returncode == 0, f"{name} failed:\n{text}"
-    return text
+    """Run ``examples/NAME`` with ``args``; return its output (it must succeed)."""
+    return await run_python_script(EXAMPLES / name, *args, timeout=timeout)
 
 
 async def test_prompt_bot_plays_and_hears_its_prompt(janus_url: str, janus_media_ice: str) -> None:

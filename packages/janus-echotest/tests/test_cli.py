@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from janus_echotest.demo import run
-from janus_webrtc.testing import JanusEndpoints
-
-JANUSCTL = Path(sys.executable).parent / "janusctl"
-
-
-async def janusctl(*args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        str(JANUSCTL), *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    async with asyncio.timeout(90):
-        out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+from janus_webrtc.testing import JanusEndpoints, run_janusctl
 
 
 @pytest.mark.janus
 async def test_echotest_prints_live_figures_then_totals(
     janus_url: str, janus_media_ice: str
 ) -> None:
-    status, out, err = await janusctl(
+    status, out, err = await run_janusctl(
         "echotest", "--url", janus_url, "--seconds", "2", "--json", "--ice-address", janus_media_ice
     )
     assert status == 0, err
@@ -47,7 +32,7 @@ async def test_echotest_prints_live_figures_then_totals(
 
 @pytest.mark.janus
 async def test_echotest_text_mode_prints_a_table(janus_url: str, janus_media_ice: str) -> None:
-    status, out, err = await janusctl(
+    status, out, err = await run_janusctl(
         "--ice-address",
         janus_media_ice,
         "echotest",
@@ -72,7 +57,7 @@ async def test_echotest_text_mode_prints_a_table(janus_url: str, janus_media_ice
     ],
 )
 async def test_echotest_usage_errors_are_one_line(args: tuple[str, ...], wanted: str) -> None:
-    status, out, err = await janusctl("echotest", "--url", "ws://127.0.0.1:9", *args)
+    status, out, err = await run_janusctl("echotest", "--url", "ws://127.0.0.1:9", *args)
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1 and wanted in err, err
 

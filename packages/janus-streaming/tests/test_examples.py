@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from pathlib import Path
 
 import av
 import pytest
 
+from janus_webrtc.testing import run_python_script
 from janus_webrtc.testing.rtp import mono_samples, tone_strength
 
 pytestmark = [
@@ -21,23 +20,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 async def run_example(name: str, *args: str, timeout: float = 60) -> str:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(EXAMPLES / name),
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        async with asyncio.timeout(timeout):
-            output, _ = await process.communicate()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    text = output.decode(errors="replace")
-    assert process.returncode == 0, f"{name} failed:\n{text}"
-    return text
+    """Run ``examples/NAME`` with ``args``; return its output (it must succeed)."""
+    return await run_python_script(EXAMPLES / name, *args, timeout=timeout)
 
 
 async def test_restream_records_what_the_viewer_receives(

@@ -8,27 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import start_publisher
 from janus_videoroom import VideoRoomPublisher
-from janus_webrtc.testing import HandleFactory
+from janus_webrtc.testing import HandleFactory, run_janusctl
 
-JANUSCTL = Path(sys.executable).parent / "janusctl"
 pytestmark = pytest.mark.janus
-
-
-async def janusctl(*args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        str(JANUSCTL), *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    async with asyncio.timeout(90):
-        out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_record_a_publisher_then_publish_the_file(
@@ -41,7 +29,7 @@ async def test_record_a_publisher_then_publish_the_file(
 ) -> None:
     publisher, joined = await start_publisher(janus_handle_factory, room, display="api")
     common = ("--url", janus_url, "--ice-address", janus_media_ice)
-    status, out, err = await janusctl(
+    status, out, err = await run_janusctl(
         "videoroom", "record", str(room), "--out", str(tmp_path), "--seconds", "3", "--json",
         *common,
     )  # fmt: skip
@@ -54,7 +42,7 @@ async def test_record_a_publisher_then_publish_the_file(
     await publisher.leave()
 
     publishing = asyncio.ensure_future(
-        janusctl(
+        run_janusctl(
             "videoroom",
             "publish",
             row["file"],
@@ -85,7 +73,7 @@ async def test_record_a_publisher_then_publish_the_file(
 async def test_record_with_no_publisher_says_so(
     room: int, janus_url: str, janus_media_ice: str, tmp_path: Path
 ) -> None:
-    status, out, err = await janusctl(
+    status, out, err = await run_janusctl(
         "videoroom", "record", str(room), "--out", str(tmp_path), "--seconds", "1",
         "--url", janus_url, "--ice-address", janus_media_ice,
     )  # fmt: skip
@@ -93,19 +81,19 @@ async def test_record_with_no_publisher_says_so(
 
 
 async def test_errors_are_one_line(janus_url: str, tmp_path: Path) -> None:
-    status, out, err = await janusctl(
+    status, out, err = await run_janusctl(
         "videoroom", "publish", str(tmp_path / "missing.mp4"), "--room", "1", "--url", janus_url
     )
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1 and "cannot open" in err, err
-    status, out, err = await janusctl(
+    status, out, err = await run_janusctl(
         "videoroom", "record", "424242", "--out", str(tmp_path), "--url", janus_url
     )
     assert (status, out) == (1, "")
     assert len(err.splitlines()) == 1 and "janusctl videoroom record: NoSuchRoomError" in err, err
     blocked = tmp_path / "file"
     blocked.write_text("")
-    status, out, err = await janusctl(
+    status, out, err = await run_janusctl(
         "videoroom", "record", "1", "--out", str(blocked / "sub"), "--url", janus_url
     )
     assert status == 2 and "--out" in err and len(err.splitlines()) == 1, err

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import pytest
 
 from janus_videoroom import VideoRoomPublisher
+from janus_webrtc.testing import run_python_script
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
 
@@ -20,23 +20,8 @@ def file_sizes(folder: Path, pattern: str) -> list[int]:
 
 
 async def run_example(name: str, *args: str, timeout: float = 60) -> str:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(EXAMPLES / name),
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        async with asyncio.timeout(timeout):
-            output, _ = await process.communicate()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    text = output.decode(errors="replace")
-    assert process.returncode == 0, f"{name} failed:\n{text}"
-    return text
+    """Run ``examples/NAME`` with ``args``; return its output (it must succeed)."""
+    return await run_python_script(EXAMPLES / name, *args, timeout=timeout)
 
 
 async def test_publish_and_record_all(

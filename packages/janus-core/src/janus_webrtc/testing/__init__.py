@@ -14,6 +14,12 @@ from janus_webrtc.testing.fresh import (
 from janus_webrtc.testing.handles import HandleFactory, HandleMaker
 from janus_webrtc.testing.ice import ensure_ice_address, restrict_aioice_to
 from janus_webrtc.testing.mjr import MjrRecording, read_mjr
+from janus_webrtc.testing.processes import (
+    Finished,
+    run_janusctl,
+    run_process,
+    run_python_script,
+)
 from janus_webrtc.testing.proxy import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
 from janus_webrtc.testing.wait import poll_until, recorded_frames
@@ -21,6 +27,7 @@ from janus_webrtc.testing.wait import poll_until, recorded_frames
 __all__ = [
     "MEDIA_MODULES",
     "FaultProxy",
+    "Finished",
     "HandleFactory",
     "HandleMaker",
     "JanusEndpoints",
@@ -36,5 +43,8 @@ __all__ = [
     "read_mjr",
     "recorded_frames",
     "restrict_aioice_to",
+    "run_janusctl",
+    "run_process",
+    "run_python_script",
     "run_in_fresh_python",
 ]
