@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
+import tomllib
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +80,15 @@ async def test_on_an_untested_version_the_patches_touch_nothing(
         assert _rtp.route_new_ssrcs(pc) == 0  # type: ignore[arg-type]
     assert "Janus's ICE credentials are not followed: aioice 99.0" in caplog.text
     assert "renegotiated SSRCs are not routed: aiortc 99.0" in caplog.text
+
+
+def test_the_tested_versions_are_the_bounds_the_package_declares() -> None:
+    """TESTED and the media extra's bounds say the same, so that neither moves alone."""
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    media = tomllib.loads(pyproject.read_text())["project"]["optional-dependencies"]["media"]
+    bounds = {}
+    for requirement in media:
+        match = re.fullmatch(r"([a-z]+)>=([\d.]+),<([\d.]+)", requirement)
+        assert match, requirement
+        bounds[match[1]] = (_versions.version_tuple(match[2]), _versions.version_tuple(match[3]))
+    assert {name: bounds[name] for name in _versions.TESTED} == _versions.TESTED
