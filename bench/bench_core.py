@@ -1,4 +1,4 @@
-"""Benchmark janus-webrtc's core against raw clients and peer clients, over WebSocket and HTTP.
+"""Benchmark janus-webrtc's core against raw clients and peer clients: WebSocket, HTTP, Unix socket.
 
 Run it from the repository root::
 
@@ -8,7 +8,9 @@ Run it from the repository root::
 It starts a private Janus with ``JanusServer`` and, in the same run, does the same work with
 the library and with a raw client written here (a ``websockets`` client with a dict of
 transaction -> future and one reader task; an ``aiohttp`` client that POSTs and keeps one
-long-poll GET per session). Scenarios, each over both transports:
+long-poll GET per session; an asyncio client of Janus's pfunix socket, SOCK_SEQPACKET, one JSON
+message per record). Scenarios, each over every transport (``--transports``; by default ws,
+http and unix, the last where the server has a Unix socket):
 
 1. sequential sync plugin requests on one handle (videoroom ``exists``);
 2. the same requests with 100 in flight;
@@ -37,10 +39,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
 import platform
+import socket
 import subprocess
 import sys
 import time
@@ -58,13 +62,14 @@ from websockets.typing import Subprotocol
 
 import janus_webrtc
 from janus_webrtc.testing import JanusServer
+from janus_webrtc.transports.unix import unix_socket_address
 
-Transport = Literal["ws", "http"]
+Transport = Literal["ws", "http", "unix"]
 Kind = Literal["lib", "raw"]
 Client = Literal["raw", "lib", "lib-generic", "janus-client", "janode"]
 Work = Literal["sequential", "concurrent", "cycles"]
 
-TRANSPORTS: tuple[Transport, ...] = ("ws", "http")
+TRANSPORTS: tuple[Transport, ...] = ("ws", "http", "unix")
 KINDS: tuple[Kind, ...] = ("lib", "raw")
 ROW_ORDER: tuple[Kind, ...] = ("raw", "lib")
 KIND_NAMES: dict[Kind, str] = {"lib": "janus_webrtc", "raw": "raw"}
@@ -285,8 +290,85 @@ class RawHttpClient:
                 await http.close()
 
 
+class RawUnixClient(RawWsClient):
+    """A minimal Janus client over Janus's Unix socket (pfunix, SOCK_SEQPACKET): one JSON
+    message per record each way, transaction -> future, one reader task.
+
+    The requests and replies are those of :class:`RawWsClient`; only the socket differs.
+    """
+
+    RECV_SIZE = 65536
+    """Largest reply read in one record (the benchmark's replies are a few hundred bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sock: socket.socket | None = None
+        self._send_lock = asyncio.Lock()
+
+    async def open(self, url: str) -> None:
+        path, kind = unix_socket_address(url)
+        sock = socket.socket(socket.AF_UNIX, kind)
+        sock.setblocking(False)
+        try:
+            await asyncio.get_running_loop().sock_connect(sock, path)
+        except BaseException:
+            sock.close()
+            raise
+        self._sock = sock
+        self._reader = asyncio.create_task(self._read_socket(sock))
+
+    async def _read_socket(self, sock: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        pending = self._pending
+        try:
+            while True:
+                record = await loop.sock_recv(sock, self.RECV_SIZE)
+                if not record:
+                    break  # Janus closed the socket
+                message = json.loads(record)
+                if message.get("janus") == "ack":
+                    continue
+                future = pending.pop(message.get("transaction"), None)
+                if future is not None and not future.done():
+                    future.set_result(message)
+        finally:
+            for future in pending.values():
+                if not future.done():
+                    future.set_exception(RawError("the Unix socket closed"))
+            pending.clear()
+
+    async def _request(self, message: dict[str, Any]) -> dict[str, Any]:
+        sock = self._sock
+        assert sock is not None
+        self._counter += 1
+        transaction = str(self._counter)
+        message["transaction"] = transaction
+        future = asyncio.get_running_loop().create_future()
+        self._pending[transaction] = future
+        data = json.dumps(message).encode()
+        try:
+            sock.send(data)  # a SEQPACKET record goes whole or not at all
+        except BlockingIOError:
+            async with self._send_lock:  # one sock_sendall at a time waits for the socket
+                await asyncio.get_running_loop().sock_sendall(sock, data)
+        return _checked(await future)
+
+    async def close(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):  # OSError: Janus closed it first
+                self._sock.shutdown(socket.SHUT_RDWR)  # ends the reader's sock_recv with b""
+        if self._reader is not None:
+            await asyncio.gather(self._reader, return_exceptions=True)
+        if self._sock is not None:
+            self._sock.close()
+
+
 def raw_client(transport: Transport) -> RawClient:
-    return RawWsClient() if transport == "ws" else RawHttpClient()
+    if transport == "ws":
+        return RawWsClient()
+    if transport == "unix":
+        return RawUnixClient()
+    return RawHttpClient()
 
 
 # -- what each client kind does ---------------------------------------------------------------
@@ -1044,7 +1126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--scenarios", default="1,2,3,4,5", help="comma-separated scenario numbers (default: all)"
     )
     parser.add_argument(
-        "--transports", default="ws,http", help="comma-separated transports (default: ws,http)"
+        "--transports",
+        default="",
+        help="comma-separated transports: ws, http, unix (default: all three, unix where the "
+        "server has a Unix socket)",
     )
     parser.add_argument(
         "--rounds",
@@ -1066,7 +1151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     scale = 10 if args.quick else 1
     numbers = [int(n) for n in args.scenarios.split(",") if n]
-    transports: list[Transport] = [t for t in TRANSPORTS if t in args.transports.split(",")]
+    asked = args.transports.split(",") if args.transports else list(TRANSPORTS)
+    transports: list[Transport] = [t for t in TRANSPORTS if t in asked]
     started = time.perf_counter()
     print(
         f"janus_webrtc {janus_webrtc.__version__}, websockets {version('websockets')}, "
@@ -1091,8 +1177,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         url_of: dict[Transport, str] = {
             "ws": server.endpoints.ws_url,
             "http": server.endpoints.http_url,
+            "unix": server.endpoints.unix_url,
         }
-        print(f"Janus pid {server.pid}: {url_of['ws']} {url_of['http']}")
+        if "unix" in transports and not url_of["unix"]:
+            print("note: this Janus has no Unix socket (no pfunix): unix is left out")
+            transports.remove("unix")
+        shown = " ".join(url_of[t] for t in TRANSPORTS if url_of[t])
+        print(f"Janus pid {server.pid}: {shown}")
         if any(n in numbers for n in (1, 2, 3)):
             print("warm-up (not measured) ...", flush=True)
             asyncio.run(warm_up(url_of, transports))

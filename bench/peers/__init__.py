@@ -6,7 +6,10 @@
   running the bench.
 - ``janode`` (npm, Meetecho's Node adapter): ``janode_core.mjs`` run by ``node --expose-gc``.
   Found when ``node`` is on the PATH and janode is installed under :data:`CACHE_DIR`
-  (``npm install --prefix bench/.peers janode@1.8.0``). It has no HTTP transport.
+  (``npm install --prefix bench/.peers janode@1.8.0``). It has no HTTP transport, and its Unix
+  transport is SOCK_DGRAM only (the ``unix-dgram`` package) where the bench's Janus listens
+  SOCK_SEQPACKET: its unix rows say "n/a: not wired yet".
+- janus-client has no Unix-socket transport: its unix rows say "n/a" too.
 
 ``nox -s bench -- --peers`` installs both (the versions are pinned in noxfile.py). A peer that
 is not installed is reported as such and the bench goes on without it.
@@ -51,8 +54,8 @@ class Peer:
 
     name: str
     transports: tuple[str, ...]
-    lacks: str
-    """Why a transport outside :attr:`transports` is n/a."""
+    lacks: dict[str, str]
+    """Why each transport outside :attr:`transports` is n/a."""
 
     def found(self) -> tuple[str | None, str]:
         """``(version, "")`` when the peer can run, else ``(None, why not)``."""
@@ -63,7 +66,9 @@ class Peer:
 
     def unsupported(self, transport: str) -> str | None:
         """``"n/a: ..."`` when the peer cannot do this transport, else ``None``."""
-        return None if transport in self.transports else f"n/a: {self.lacks}"
+        if transport in self.transports:
+            return None
+        return f"n/a: {self.lacks.get(transport, f'no {transport} transport')}"
 
     def run(self, spec: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Run the peer's script on ``spec``; return what it printed, or ``{"error": ...}``."""
@@ -119,8 +124,18 @@ class JanodePeer(Peer):
 
 
 PEERS: tuple[Peer, ...] = (
-    JanusClientPeer("janus-client", ("ws", "http"), ""),
-    JanodePeer("janode", ("ws",), "janode has no HTTP transport (WebSocket and Unix sockets)"),
+    JanusClientPeer(
+        "janus-client", ("ws", "http"), {"unix": "janus-client has no Unix-socket transport"}
+    ),
+    JanodePeer(
+        "janode",
+        ("ws",),
+        {
+            "http": "janode has no HTTP transport (WebSocket and Unix sockets)",
+            "unix": "not wired yet (janode's Unix transport is SOCK_DGRAM, this Janus's "
+            "socket SOCK_SEQPACKET)",
+        },
+    ),
 )
 BY_NAME = {peer.name: peer for peer in PEERS}
 
