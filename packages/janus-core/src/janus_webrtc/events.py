@@ -212,7 +212,9 @@ class EventStream:
 
     Args:
         maxsize: Capacity of the backlog and of each subscription.
-        owner: A description of the owner, for log and error messages.
+        owner: What the owner is (``"session"``), for log and error messages.
+        owner_id: The owner's id, if it has one (``"session 123"``; the text is made only
+            when a message needs it).
     """
 
     __slots__ = (
@@ -220,14 +222,16 @@ class EventStream:
         "_callbacks",
         "_closed",
         "_maxsize",
+        "_owner",
+        "_owner_id",
         "_subscriptions",
         "_tasks",
         "_waiters",
-        "owner",
     )
 
-    def __init__(self, maxsize: int, owner: str) -> None:
-        self.owner = owner
+    def __init__(self, maxsize: int, owner: str, owner_id: int | None = None) -> None:
+        self._owner = owner
+        self._owner_id = owner_id
         self._maxsize = maxsize
         self._backlog: EventQueue[Event] | None = None
         self._subscriptions: set[EventQueue[Any]] | None = None
@@ -235,6 +239,13 @@ class EventStream:
         self._waiters: set[EventWaiter[Any]] | None = None
         self._tasks: set[asyncio.Task[None]] | None = None
         self._closed = False
+
+    @property
+    def owner(self) -> str:
+        """A description of the owner: ``"session 123"``."""
+        if self._owner_id is None:
+            return self._owner
+        return f"{self._owner} {self._owner_id}"
 
     @property
     def backlog(self) -> EventQueue[Event]:

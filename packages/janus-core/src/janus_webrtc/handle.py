@@ -90,7 +90,7 @@ class Handle:
         self._plugin = plugin
         self._opaque_id = opaque_id
         self._state = HandleState.ATTACHED
-        self._events = EventStream(session.connection.event_queue_size, owner=f"handle {handle_id}")
+        self._events = EventStream(session.connection.event_queue_size, "handle", handle_id)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self._id} plugin={self._plugin!r} {self._state.value}>"

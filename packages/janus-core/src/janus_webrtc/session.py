@@ -62,7 +62,7 @@ class Session:
         self._gone_handles: protocol.RecentIds | None = None
         """Handles detached lately: a late event for one is expected, not hostile (made at
         the first detach)."""
-        self._events = EventStream(connection.event_queue_size, owner=f"session {session_id}")
+        self._events = EventStream(connection.event_queue_size, "session", session_id)
         self._destroying = False
         self._lost_reason: str | None = None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import MediaRejectedError
@@ -34,19 +35,54 @@ class WebRTCBase(Handle):
     media_rejected_error: ClassVar[type[MediaRejectedError]]
 
     _rtc_configuration: RTCConfiguration | None
-    _call: Call
-    _local: list[LocalTrack]
-    _players: list[Any]
-    _channel_waiters: dict[str, list[asyncio.Future[DataChannel]]]
-    _tasks: set[asyncio.Task[Any]]
-    _negotiation_lock: asyncio.Lock
-    _close_lock: asyncio.Lock
-    _release_lock: asyncio.Lock
     _last_slowlink: SlowLink | None
     _slowlinks: int
     _hangups_expected: int
     _janus_hung_up_at: float | None
     _released: bool
+
+    # What only a handle that does media needs is made at first use: a handle attached for
+    # signalling only (thousands, in a server) then costs a few hundred bytes, not kilobytes.
+
+    @cached_property
+    def _call(self) -> Call:
+        """The current call (a new one replaces it when it closes)."""
+        return Call()
+
+    @cached_property
+    def _local(self) -> list[LocalTrack]:
+        """The local tracks to send, in the order they were added."""
+        return []
+
+    @cached_property
+    def _players(self) -> list[Any]:
+        """The media players the handle opened and must stop."""
+        return []
+
+    @cached_property
+    def _channel_waiters(self) -> dict[str, list[asyncio.Future[DataChannel]]]:
+        """Futures waiting for a data channel, by label."""
+        return {}
+
+    @cached_property
+    def _tasks(self) -> set[asyncio.Task[Any]]:
+        """The handle's background tasks (see ``_spawn``)."""
+        return set()
+
+    @cached_property
+    def _negotiation_lock(self) -> asyncio.Lock:
+        """Held while an offer or answer is being made and applied."""
+        return asyncio.Lock()
+
+    @cached_property
+    def _close_lock(self) -> asyncio.Lock:
+        """Held while the current call is being closed."""
+        return asyncio.Lock()
+
+    @cached_property
+    def _release_lock(self) -> asyncio.Lock:
+        """Held while the handle's media is released for good."""
+        return asyncio.Lock()
 
     @property
     def _pc(self) -> RTCPeerConnection | None:

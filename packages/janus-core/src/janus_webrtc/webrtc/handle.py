@@ -23,15 +23,13 @@ from ..messages import (
     PluginResponse,
     SlowLink,
 )
-from ..webrtc_channels import DataChannel
 from ..webrtc_events import ConnectionStateChanged, IceStateChanged
 from ..webrtc_sdp import sdp_candidates
 from . import _ice, _rtp
-from ._call import Call
 from ._channels import DataChannelsMixin
 from ._close import CloseMixin
 from ._events import JanusEventsMixin
-from ._local import LocalTrack, Sender
+from ._local import Sender
 from ._media_in import RemoteMediaMixin
 from ._media_out import LocalMediaMixin
 from ._offers import attach_to_offer, check_answerable, rejected_media
@@ -140,14 +138,6 @@ class WebRTCHandle(
         self._rtc_configuration: RTCConfiguration | None = (
             configured if is_rtc_configuration(configured) else None
         )
-        self._call = Call()
-        self._local: list[LocalTrack] = []
-        self._players: list[Any] = []
-        self._channel_waiters: dict[str, list[asyncio.Future[DataChannel]]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._negotiation_lock = asyncio.Lock()
-        self._close_lock = asyncio.Lock()
-        self._release_lock = asyncio.Lock()
         self._last_slowlink: SlowLink | None = None
         self._slowlinks = 0
         self._hangups_expected = 0
