@@ -143,6 +143,35 @@ async def test_a_probe_that_comes_through_means_the_dead_poll_is_gone() -> None:
     assert not poller.recovering
 
 
+@pytest.mark.parametrize("sender", [{"a": 1}, [5], "5", None, 2.5, True])
+async def test_a_detached_event_with_a_sender_of_any_type_is_delivered_polling_goes_on(
+    sender: object,
+) -> None:
+    # found by the hostile-input test: an unhashable sender ended the poller (TypeError)
+    odd = {"janus": "detached", "session_id": 1, "sender": sender}
+    script = _Script([PollOutcome(200, [odd, _event(1)]), PollOutcome(200, [_event(2)])])
+    await _play(script)
+    assert script.delivered == [odd, _event(1), _event(2)]  # the connection's routing judges
+
+
+async def test_a_message_the_poller_cannot_handle_is_dropped_and_polling_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    script = _Script([PollOutcome(200, [_event(1), _event(2)]), PollOutcome(200, [_event(3)])])
+    poller = script.poller()
+
+    def deliver(message: dict[str, Any]) -> None:
+        if message["n"] == 1:
+            raise RuntimeError("a bug further on")
+        script.delivered.append(message)
+
+    poller._deliver = deliver
+    async with asyncio.timeout(5):
+        await poller.run()
+    assert script.delivered == [_event(2), _event(3)]
+    assert "dropped a long-polled message that could not be handled" in caplog.text
+
+
 async def test_early_keepalives_without_any_reset_are_not_losses() -> None:
     script = _Script([PollOutcome(200, [KEEPALIVE]), PollOutcome(200, [_event(1)])])
     await _play(script)

@@ -215,19 +215,29 @@ class SessionPoller:
 
     def _received(self, messages: list[dict[str, Any]], elapsed: float) -> None:
         for message in messages:
-            kind = message.get("janus")
-            if kind == "keepalive":
-                if elapsed < EARLY_KEEPALIVE:
-                    self._early_keepalive()
-                continue
-            sender = message.get("sender")
-            if kind == "detached" and type(sender) is int and self._is_probe(sender):
+            try:
+                self._receive(message, elapsed)
+            except Exception:  # hostile input must not end the session's polling
+                logger.exception(
+                    "session %d: dropped a long-polled message that could not be handled",
+                    self.session_id,
+                )
+
+    def _receive(self, message: dict[str, Any], elapsed: float) -> None:
+        kind = message.get("janus")
+        if kind == "keepalive":
+            if elapsed < EARLY_KEEPALIVE:
+                self._early_keepalive()
+            return
+        sender = message.get("sender")
+        if kind == "detached" and type(sender) is int:
+            if self._is_probe(sender):
                 self._probe_arrived(sender)
-                continue
-            if kind == "detached" and sender in self._strays:
+                return
+            if sender in self._strays:
                 self._strays.discard(sender)
-                continue
-            self._deliver(message)
+                return
+        self._deliver(message)
 
     def _is_probe(self, handle_id: int) -> bool:
         return handle_id in self._probes_out or handle_id in self._assumed_swallowed
