@@ -26,6 +26,7 @@ from janus_webrtc import (
     TransportClosedError,
     TransportError,
 )
+from janus_webrtc.testing import poll_until
 from janus_webrtc.testing.fake import FakeTransport
 
 SESSION_ID = 1001
@@ -237,9 +238,8 @@ async def test_keepalives_are_sent_for_each_session_when_the_transport_needs_the
     transport = FakeTransport(janus, keepalive_required=True)
     conn = await janus_webrtc.connect(transport=transport, keepalive_interval=0.02)
     await conn.create_session()
-    await asyncio.sleep(0.1)
+    await poll_until(lambda: len(transport.requests("keepalive")) >= 2, timeout=10)
     sent = transport.requests("keepalive")
-    assert len(sent) >= 2
     assert all(message["session_id"] == SESSION_ID for message in sent)
     await conn.close()
 

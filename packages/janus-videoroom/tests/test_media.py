@@ -41,7 +41,7 @@ from janus_videoroom import (
     VideoRoomSubscriber,
 )
 from janus_webrtc.media import FrameCounter, TestPatternVideoTrack, ToneAudioTrack
-from janus_webrtc.testing import HandleFactory, JanusEndpoints
+from janus_webrtc.testing import HandleFactory, JanusEndpoints, recorded_frames
 
 pytestmark = [pytest.mark.janus, pytest.mark.usefixtures("janus_media_ice")]
 
@@ -343,7 +343,8 @@ async def test_rtp_forward_sends_rtp_until_stopped(
 
 
 def _mjr_files(folder: Path, stem: str) -> list[Path]:
-    return [p for p in folder.glob(f"{stem}*.mjr") if p.stat().st_size > 0]
+    """The recordings of ``stem`` in ``folder`` that hold frames already."""
+    return [p for p in folder.glob(f"{stem}*.mjr") if recorded_frames(p) > 0]
 
 
 async def test_recording_writes_mjr_files(
@@ -362,17 +363,14 @@ async def test_recording_writes_mjr_files(
         # enable_recording: every publisher of the room, into rec_dir.
         alice, _ = await start_publisher(janus_handle_factory, room, display="alice")
         assert await admin.enable_recording(room, record=True, secret=secret) is True
-        await asyncio.sleep(1.0)
+        await poll_until(lambda: len(_mjr_files(folder, "")) >= 2, timeout=15)  # audio, video
         assert await admin.enable_recording(room, record=False, secret=secret) is False
-        assert len(list(folder.glob("*.mjr"))) >= 2  # audio and video
         # record/filename on configure: one publisher, to a file of its choice.
         # With a rec_dir, Janus puts the filename under it: give it relative.
         result = await alice.configure(record=True, filename="alice-own")
         assert isinstance(result, Configured)
-        await asyncio.sleep(1.0)
+        await poll_until(lambda: len(_mjr_files(folder, "alice-own")) >= 2, timeout=15)
         await alice.configure(record=False)
-        await asyncio.sleep(0.2)
-        assert len(_mjr_files(folder, "alice-own")) >= 2
     finally:
         await admin.destroy_room(room, secret=secret)
 
