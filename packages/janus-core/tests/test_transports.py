@@ -192,3 +192,171 @@ def test_an_http_pool_of_no_connection_is_refused_at_once(bad: int) -> None:
     with pytest.raises(ValueError, match="max_connections must be at least 1"):
         HttpTransport("http://127.0.0.1:1/janus", max_connections=bad)
     assert HttpTransport("http://127.0.0.1:1/janus", max_connections=3).max_connections == 3
+
+
+class KeptAliveDropper:
+    """An HTTP Janus on 127.0.0.1 that closes connections instead of answering POSTs.
+
+    ``drop`` is ``"reused"`` (drop a POST that comes on a connection kept alive from an earlier
+    request, as a server does that closed it idle just as the request came) or ``"all"``.
+    ``posts`` lists ``(connection number, request)`` of every POST received.
+    """
+
+    def __init__(self, drop: str, *, close_after_info: bool = False) -> None:
+        self.drop = drop
+        self.close_after_info = close_after_info
+        self.posts: list[tuple[int, dict[str, object]]] = []
+        self._connections = 0
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._connections += 1
+        number, served = self._connections, 0
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode().split("\r\n")
+                length = next(
+                    (
+                        int(line.split(":")[1])
+                        for line in lines
+                        if line.lower().startswith("content-length:")
+                    ),
+                    0,
+                )
+                body = await reader.readexactly(length)
+                transaction = None
+                if lines[0].startswith("POST"):
+                    request = json.loads(body)
+                    self.posts.append((number, request))
+                    if self.drop == "all" or served:
+                        return  # closed without a byte of an answer
+                    transaction = request["transaction"]
+                answer = json.dumps(
+                    {"janus": "server_info", "transaction": transaction, "server-name": "dropper"}
+                )
+                close = lines[0].startswith("GET") and self.close_after_info
+                writer.write(
+                    f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(answer)}\r\n"
+                    f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n{answer}".encode()
+                )
+                await writer.drain()
+                served += 1
+                if close:
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def dropper_url() -> AsyncIterator[tuple[KeptAliveDropper, str]]:
+    dropper = KeptAliveDropper("reused")
+    server = await asyncio.start_server(dropper.serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        yield dropper, f"http://127.0.0.1:{port}/janus"
+
+
+async def test_a_post_lost_on_a_kept_alive_connection_goes_again_once_on_a_new_one(
+    dropper_url: tuple[KeptAliveDropper, str],
+) -> None:
+    dropper, url = dropper_url
+    async with janus_webrtc.connect(url, reconnect=False, timeout=5) as conn:
+        # the pool keeps the connection of the opening GET /info alive: the POST goes on it,
+        # the server closes it unanswered, the request goes again on a new connection
+        assert (await conn.info()).server_name == "dropper"
+    assert [number for number, _ in dropper.posts] == [1, 2]
+    assert dropper.posts[0][1] == dropper.posts[1][1], "the same request, sent again"
+
+
+async def test_a_post_lost_on_a_new_connection_is_not_sent_again_and_says_so(
+    dropper_url: tuple[KeptAliveDropper, str],
+) -> None:
+    dropper, url = dropper_url
+    dropper.drop = "all"
+    dropper.close_after_info = True  # so that the POST needs a new connection
+    async with janus_webrtc.connect(url, reconnect=False, timeout=5) as conn:
+        with pytest.raises(janus_webrtc.OutcomeUnknownError, match="may or may not"):
+            await conn.info()
+    assert [number for number, _ in dropper.posts] == [2], "never sent twice: Janus may have it"
+
+
+class _Sink:
+    """A MessageSink that keeps what it gets."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, object]] = []
+        self.lost: list[Exception | None] = []
+
+    def message_received(self, message: dict[str, object]) -> None:
+        self.messages.append(message)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost.append(exc)
+
+    def session_gone(self, session_id: int) -> None:
+        pass
+
+    def events_lost(self, session_id: int, count: int) -> None:
+        pass
+
+
+@pytest.fixture
+async def silent_http_janus() -> AsyncIterator[str]:
+    """An HTTP Janus that answers ``info`` and parks every long-poll."""
+
+    async def info(request: web.Request) -> web.Response:
+        return web.json_response({"janus": "server_info"})
+
+    done = asyncio.Event()
+
+    async def poll(request: web.Request) -> web.Response:
+        await done.wait()
+        return web.json_response([])
+
+    app = web.Application()
+    app.router.add_get("/janus/info", info)
+    app.router.add_get("/janus/{session}", poll)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/janus"
+    done.set()
+    await runner.cleanup()
+
+
+async def test_a_cancelled_http_close_is_finished_and_a_second_close_waits_for_it(
+    silent_http_janus: str,
+) -> None:
+    # Found as an unclosed aiohttp session: a reconnection giving up began closing, then
+    # Connection.close() closed too (returning at once) and cancelled the reconnection.
+    transport = HttpTransport(silent_http_janus)
+    await transport.open(_Sink())
+    transport.session_opened(1)  # a long-poll, parked on the server
+    await asyncio.sleep(0.05)
+    first = asyncio.create_task(transport.close())
+    await asyncio.sleep(0)  # the first close is under way, waiting for the poll to end
+    first.cancel()
+    await transport.close()
+    assert transport._client is not None and transport._client.closed
+    assert transport._poll_client is not None and transport._poll_client.closed
+    with pytest.raises(asyncio.CancelledError):
+        await first
+
+
+async def test_a_cancelled_websocket_close_is_finished_and_a_second_close_waits_for_it(
+    ws_server: str,
+) -> None:
+    transport = WebSocketTransport(ws_server)
+    await transport.open(_Sink())
+    first = asyncio.create_task(transport.close())
+    await asyncio.sleep(0)  # the first close is under way, in the closing handshake
+    first.cancel()
+    await transport.close()
+    assert transport._reader is not None and transport._reader.done()
+    with pytest.raises(asyncio.CancelledError):
+        await first

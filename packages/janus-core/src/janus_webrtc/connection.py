@@ -495,14 +495,18 @@ class Connection:
         if deadline < self._sweep_at:
             self._schedule_sweep(loop, deadline)
         try:
-            if transport.send_waits_for_reply:
-                # HTTP: the POST lasts until the reply. It runs on its own, so that a reply
-                # coming after the caller gave up still arrives (and is undone, see _late);
-                # a failed POST fails the future.
+            if not transport.send_waits_for_reply:
+                await transport.send(message)
+            elif kind in _CLEANUP_KINDS:
+                # HTTP: the POST lasts until the reply. This one runs on its own, so that a
+                # reply coming after the caller gave up still arrives (and is undone, see
+                # _late); a failed POST fails the future.
                 sending = loop.create_task(transport.send(message))
                 sending.add_done_callback(functools.partial(_sent, future))
             else:
-                await transport.send(message)
+                # HTTP, nothing to undo if the caller gives up: the POST runs in the caller
+                # (no task, no extra loop turns), within the request's deadline.
+                await self._post_in_caller(transport, message, future, deadline)
             reply = await future
         except TimeoutError:
             self._watch_late_reply(transaction, kind, session_id, loop)
@@ -523,6 +527,27 @@ class Connection:
                     await session._lose(f"Janus no longer knows the session ({error.reason})")
             raise error
         return reply
+
+    @staticmethod
+    async def _post_in_caller(
+        transport: Transport,
+        message: dict[str, Any],
+        future: asyncio.Future[dict[str, Any]],
+        deadline: float,
+    ) -> None:
+        """Send an HTTP request in the calling task; its reply reaches ``future``.
+
+        Raises:
+            TimeoutError: The deadline passed first (the POST is cancelled).
+            TransportError: The POST failed, unless the connection already failed the
+                request with its own reason (closed, lost), which ``future`` then holds.
+        """
+        try:
+            async with asyncio.timeout_at(deadline):
+                await transport.send(message)
+        except TransportError:
+            if not future.done():
+                raise
 
     @staticmethod
     async def _hold_until_ready(

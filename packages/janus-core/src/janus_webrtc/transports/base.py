@@ -7,10 +7,12 @@ handed to a :class:`MessageSink` synchronously, in the order they arrive.
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
-__all__ = ["MessageSink", "Transport"]
+__all__ = ["CloseOnce", "MessageSink", "Transport"]
 
 
 class MessageSink(Protocol):
@@ -84,3 +86,29 @@ class Transport(ABC):
     @abstractmethod
     async def close(self) -> None:
         """Close the transport; idempotent. No sink call follows it."""
+
+
+class CloseOnce:
+    """Runs a transport's closing once, to the end, however many callers ask for it.
+
+    Every caller of :meth:`run` waits until the closing has finished, and a caller that is
+    cancelled meanwhile does not cut it short: otherwise a close started by one task (a
+    reconnection giving up) and cancelled by another (``Connection.close()``, whose own call
+    returned at once since a close had begun) would leave clients and sockets open.
+    """
+
+    __slots__ = ("_task",)
+
+    def __init__(self) -> None:
+        self._task: asyncio.Future[None] | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether the closing has begun."""
+        return self._task is not None
+
+    async def run(self, close: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Start ``close()`` unless it was started already, and wait until it has ended."""
+        if self._task is None:
+            self._task = asyncio.ensure_future(close())
+        await asyncio.shield(self._task)

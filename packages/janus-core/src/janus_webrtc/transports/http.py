@@ -26,7 +26,8 @@ from ..errors import (
 )
 from ._aiohttp_compat import disable_request_retry
 from ._longpoll import PollOutcome, SessionPoller
-from .base import MessageSink, Transport
+from ._reuse import ReuseAwareConnector, start_request, went_out_reused
+from .base import CloseOnce, MessageSink, Transport
 from .websocket import DEFAULT_MAX_MESSAGE_SIZE
 
 _encode = json.JSONEncoder(separators=(",", ":")).encode
@@ -60,18 +61,6 @@ def _request_sent(
 
 class _DeadKeptAlive(Exception):
     """A kept-alive connection failed before any answer: the request can go again."""
-
-
-def _connection_reused(
-    session: aiohttp.ClientSession,
-    context: SimpleNamespace,
-    params: aiohttp.TraceConnectionReuseconnParams,
-) -> Any:
-    """Aiohttp trace hook: the request goes out on a kept-alive connection."""
-    request = context.trace_request_ctx
-    if isinstance(request, SimpleNamespace):
-        request.reused = True
-    return _done()
 
 
 async def _done() -> None:
@@ -142,6 +131,7 @@ class HttpTransport(Transport):
         self._closers: set[asyncio.Task[None]] = set()
         self._pool_born = 0.0
         self._closing = False
+        self._close_once = CloseOnce()
 
     def __repr__(self) -> str:
         return f"HttpTransport({self.url!r})"
@@ -194,11 +184,8 @@ class HttpTransport(Transport):
         self._sink = sink
 
     def _new_request_client(self) -> aiohttp.ClientSession:
-        tracing = aiohttp.TraceConfig()
-        tracing.on_connection_reuseconn.append(_connection_reused)
         return aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._max_connections, ssl=self._ssl),
-            trace_configs=[tracing],
+            connector=ReuseAwareConnector(limit=self._max_connections, ssl=self._ssl)
         )
 
     def _refresh_requests(self, failed_since: float) -> None:
@@ -283,18 +270,16 @@ class HttpTransport(Transport):
         self, client: aiohttp.ClientSession, url: str, data: str, kind: str, *, retry: bool
     ) -> tuple[int, bytes]:
         started = asyncio.get_running_loop().time()
-        request = SimpleNamespace(reused=False)
+        start_request()
         try:
-            response = await client.post(
-                url, data=data, timeout=self._request_timeout, trace_request_ctx=request
-            )
+            response = await client.post(url, data=data, timeout=self._request_timeout)
         except aiohttp.ClientConnectorError as exc:
             raise TransportError(
                 f"HTTP request {kind!r} could not reach {url} (not sent): {type(exc).__name__}"
             ) from exc
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
             self._refresh_requests(started)
-            if request.reused and retry:
+            if retry and went_out_reused():
                 raise _DeadKeptAlive from exc
             raise self._outcome_unknown(kind, url, exc) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -443,10 +428,14 @@ class HttpTransport(Transport):
             )
 
     async def close(self) -> None:
-        """Stop every long-poll and close the HTTP clients; idempotent."""
-        if self._closing:
-            return
+        """Stop every long-poll and close the HTTP clients; idempotent.
+
+        Every call returns once all is closed, even if the call that began it was cancelled.
+        """
         self._closing = True
+        await self._close_once.run(self._close)
+
+    async def _close(self) -> None:
         entries = list(self._pollers.values())
         self._pollers.clear()
         for poller, task in entries:

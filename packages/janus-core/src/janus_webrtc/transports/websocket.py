@@ -23,7 +23,7 @@ from ..errors import (
     StateError,
     TransportClosedError,
 )
-from .base import MessageSink, Transport
+from .base import CloseOnce, MessageSink, Transport
 
 _encode = json.JSONEncoder(separators=(",", ":")).encode
 """One compact encoder, made once (``json.dumps`` with options builds one per call)."""
@@ -100,6 +100,7 @@ class WebSocketTransport(Transport):
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
+        self._close_once = CloseOnce()
 
     def __repr__(self) -> str:
         return f"WebSocketTransport({self.url!r})"
@@ -174,10 +175,14 @@ class WebSocketTransport(Transport):
             raise TransportClosedError(f"cannot send: the WebSocket to {self.url} closed") from exc
 
     async def close(self) -> None:
-        """Close the WebSocket and wait for the reader to end; idempotent."""
-        if self._closing:
-            return
+        """Close the WebSocket and wait for the reader to end; idempotent.
+
+        Every call returns once all is closed, even if the call that began it was cancelled.
+        """
         self._closing = True
+        await self._close_once.run(self._close)
+
+    async def _close(self) -> None:
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
