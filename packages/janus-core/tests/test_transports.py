@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -28,6 +29,20 @@ async def garbage_then_janus(ws: ServerConnection) -> None:
                 {"janus": "success", "transaction": request["transaction"], "data": {"id": 42}}
             )
         )
+
+
+@contextlib.asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Serve ``app`` on 127.0.0.1 while in the block; yield its Janus base URL."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}/janus"
+    finally:
+        await runner.cleanup()
 
 
 @pytest.fixture
@@ -84,13 +99,8 @@ async def http_server() -> AsyncIterator[str]:
     app.router.add_get("/janus/info", info)
     app.router.add_post("/janus", janus)
     app.router.add_get("/janus/{session}", poll)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/janus"
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 async def test_http_drops_garbage_replies_and_polls(
@@ -145,13 +155,8 @@ async def test_http_stops_polling_a_session_the_server_no_longer_knows() -> None
     app.router.add_get("/janus/info", info)
     app.router.add_post("/janus", create)
     app.router.add_get("/janus/{session}", gone)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        transport = HttpTransport(f"http://127.0.0.1:{port}/janus")
+    async with serving(app) as url:
+        transport = HttpTransport(url)
         async with janus_webrtc.connect(transport=transport, keepalive_interval=None) as conn:
             session = await conn.create_session()
             await asyncio.sleep(0.3)
@@ -163,8 +168,6 @@ async def test_http_stops_polling_a_session_the_server_no_longer_knows() -> None
                 janus_webrtc.SessionTimeout(),
                 janus_webrtc.SessionLost("Janus no longer knows the session (timed out)"),
             ]
-    finally:
-        await runner.cleanup()
 
 
 def test_aiohttp_is_imported_by_the_first_http_transport_only() -> None:
@@ -319,14 +322,9 @@ async def silent_http_janus() -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/janus/info", info)
     app.router.add_get("/janus/{session}", poll)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/janus"
-    done.set()
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url
+        done.set()
 
 
 async def test_a_cancelled_http_close_is_finished_and_a_second_close_waits_for_it(
