@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 import janus_webrtc
-from janus_webrtc import ConnectionState, PluginEvent, StateError, TransportClosedError
+from janus_webrtc import (
+    ConnectionState,
+    PluginEvent,
+    StateError,
+    TransportClosedError,
+    TransportLostError,
+)
 from janus_webrtc.testing import FaultProxy, UnixFaultProxy, fault_proxy_for, poll_until
 from janus_webrtc.testing.fake import FakeTransport
 
@@ -225,4 +231,65 @@ async def test_a_request_woken_by_a_reconnection_that_drops_again_waits_for_the_
     await kept.keepalive(timeout=5)  # raised StateError "connection is reconnecting" before
     assert conn.state is ConnectionState.OPEN and len(transports) == 3
     assert transports[2].requests("keepalive")
+    await conn.close()
+
+
+async def test_a_request_that_finds_the_transport_lost_is_sent_again_after_reconnecting() -> None:
+    """The socket saw a reset before the connection did: the request never went out (CI, ws)."""
+    known: set[int] = set()
+    transports: list[FakeTransport] = []
+
+    def factory() -> FakeTransport:
+        transports.append(FakeTransport(_fake_janus(known)))
+        return transports[-1]
+
+    conn = janus_webrtc.Connection(factory(), reconnect=factory, timeout=2)
+    await conn.open()
+    kept = await conn.create_session()
+    states: list[ConnectionState] = []
+    conn.on(lambda e: states.append(e.state), janus_webrtc.ConnectionStatusChanged)
+    transports[0].fail_sends = TransportLostError("the socket was reset")
+    assert conn.state is ConnectionState.OPEN  # the connection has not heard of it yet
+    await kept.keepalive(timeout=5)  # raised TransportLostError (a TransportClosedError) before
+    assert states == [ConnectionState.RECONNECTING, ConnectionState.OPEN]
+    assert conn.reconnections == 1 and not kept.closed
+    # tried once on the lost transport, sent once on the new one, after the claim
+    assert len(transports[0].requests("keepalive")) == 1
+    assert [m["janus"] for m in transports[1].sent] == ["claim", "keepalive"]
+    assert conn.pending_requests == 0
+    await conn.close()
+
+
+async def test_a_request_that_finds_the_transport_lost_without_reconnection_fails_typed() -> None:
+    transport = FakeTransport(_fake_janus(set()))
+    conn = janus_webrtc.Connection(transport, timeout=2)
+    await conn.open()
+    session = await conn.create_session()
+    transport.fail_sends = TransportLostError("the socket was reset")
+    with pytest.raises(TransportLostError, match="reset"):
+        await session.keepalive()
+    # the connection learnt of the loss from the request: it closes, and says so
+    await poll_until(lambda: conn.closed, timeout=5)
+    assert session.closed
+    with pytest.raises(StateError):
+        await session.keepalive()
+    await conn.close()
+
+
+async def test_a_request_that_finds_the_transport_lost_and_no_reconnection_in_time_was_not_sent() -> (
+    None
+):
+    class NeverOpens(FakeTransport):
+        async def open(self, sink: Any) -> None:
+            await asyncio.Event().wait()
+
+    first = FakeTransport(_fake_janus(set()))
+    conn = janus_webrtc.Connection(first, reconnect=lambda: NeverOpens(), timeout=2)
+    await conn.open()
+    kept = await conn.create_session()
+    first.fail_sends = TransportLostError("the socket was reset")
+    with pytest.raises(janus_webrtc.NotSentError, match="reconnecting"):
+        await kept.keepalive(timeout=0.3)
+    assert conn.state is ConnectionState.RECONNECTING and not kept.closed
+    assert conn.pending_requests == 0
     await conn.close()

@@ -1,4 +1,5 @@
-"""The transports against tiny misbehaving servers on loopback (garbage a real Janus never sends)."""
+"""The transports against tiny misbehaving servers on loopback (garbage a real Janus never sends),
+and against the real Janus behind a fault proxy."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from aiohttp import web
 from websockets.asyncio.server import ServerConnection, serve
 
 import janus_webrtc
-from janus_webrtc import ConnectError, TransportError
-from janus_webrtc.testing import json_printed_by
+from janus_webrtc import ConnectError, TransportError, TransportLostError
+from janus_webrtc.testing import fault_proxy_for, json_printed_by, poll_until
 from janus_webrtc.transports import HttpTransport, WebSocketTransport, transport_for_url
 
 
@@ -358,3 +359,31 @@ async def test_a_cancelled_websocket_close_is_finished_and_a_second_close_waits_
     assert transport._reader is not None and transport._reader.done()
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+@pytest.mark.janus
+async def test_a_transport_whose_socket_saw_a_reset_says_nothing_was_sent(janus_url: str) -> None:
+    """Sent after the socket saw a reset, a request fails as not sent, not as maybe sent."""
+    async with fault_proxy_for(janus_url) as proxy:
+        transport = transport_for_url(proxy.url_for(janus_url))
+        sink = _Sink()
+        await transport.open(sink)
+        try:
+            await transport.send({"janus": "info", "transaction": "before"})
+            await poll_until(lambda: _answered(sink, "before"), timeout=5)
+            proxy.reset()
+            if isinstance(transport, HttpTransport):
+                # no standing connection: the next request opens a new one and is answered
+                await transport.send({"janus": "info", "transaction": "after"})
+                assert _answered(sink, "after") and not sink.lost
+                return
+            await poll_until(lambda: sink.lost, timeout=5)
+            with pytest.raises(TransportLostError):  # TransportClosedError, maybe sent, before
+                await transport.send({"janus": "info", "transaction": "after"})
+            assert not _answered(sink, "after")
+        finally:
+            await transport.close()
+
+
+def _answered(sink: _Sink, transaction: str) -> bool:
+    return any(m.get("transaction") == transaction for m in sink.messages)

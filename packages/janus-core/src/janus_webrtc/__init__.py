@@ -43,6 +43,7 @@ from .errors import (
     StateError,
     TransportClosedError,
     TransportError,
+    TransportLostError,
     UnanswerableOfferError,
     UnauthorizedError,
 )
@@ -191,6 +192,7 @@ __all__ = [
     "StateError",
     "TransportClosedError",
     "TransportError",
+    "TransportLostError",
     "TransportStats",
     "Trickle",
     "UnanswerableOfferError",

@@ -31,6 +31,7 @@ from .errors import (
     StateError,
     TransportClosedError,
     TransportError,
+    TransportLostError,
 )
 from .events import EventCallback, EventStream, EventWaiter
 from .messages import ConnectionState, ConnectionStatusChanged, Event, ServerInfo
@@ -494,6 +495,7 @@ class Connection:
         # than a timer or a timeout scope per request.
         if deadline < self._sweep_at:
             self._schedule_sweep(loop, deadline)
+        lost: TransportLostError | None = None
         try:
             if not transport.send_waits_for_reply:
                 await transport.send(message)
@@ -514,10 +516,25 @@ class Connection:
         except asyncio.CancelledError:
             self._given_up(transaction, kind, session_id, future, loop)
             raise
+        except TransportLostError as exc:
+            if _reconnecting:
+                raise
+            lost = exc
         finally:
             self._pending.pop(transaction, None)
             if future.done() and not future.cancelled():
                 future.exception()  # a failure raised from send() instead: mark it seen
+        if lost is not None:
+            return await self._resend(
+                lost,
+                transport,
+                kind,
+                deadline - loop.time(),
+                session_id,
+                handle_id,
+                wait_event,
+                fields,
+            )
         if reply.get("janus") == "error":
             error = protocol.error_of(reply, request=kind)
             assert error is not None
@@ -527,6 +544,42 @@ class Connection:
                     await session._lose(f"Janus no longer knows the session ({error.reason})")
             raise error
         return reply
+
+    async def _resend(
+        self,
+        lost: TransportLostError,
+        transport: Transport,
+        kind: str,
+        time_left: float,
+        session_id: int | None,
+        handle_id: int | None,
+        wait_event: bool,
+        fields: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
+        """Send again, after reconnecting, a request that found its transport lost.
+
+        The socket saw the loss before the connection did (its reader had not run yet):
+        the connection learns of it here, reconnects, and the request, which never went out,
+        goes out on the new transport within the time it has left.
+
+        Raises:
+            TransportLostError: The connection does not reconnect.
+            NotSentError: Still reconnecting when the request's time ran out.
+            StateError: The connection closed meanwhile.
+        """
+        if transport is self._transport and self._state is ConnectionState.OPEN:
+            self.connection_lost(lost)
+            if self._transport_factory is None:
+                raise lost  # no reconnection: the connection closes
+        logger.info("%r found the transport lost before it went out: sending it again", kind)
+        return await self._request(
+            kind,
+            session_id=session_id,
+            handle_id=handle_id,
+            timeout=max(time_left, 0.0),
+            wait_event=wait_event,
+            fields=fields,
+        )
 
     @staticmethod
     async def _post_in_caller(

@@ -7,7 +7,8 @@ Every exception the library raises on purpose derives from :class:`JanusError`::
     │   ├── ConnectError               could not open the transport
     │   │   └── CertificateError       TLS: the server's certificate was refused
     │   ├── TransportClosedError       the transport closed while in use
-    │   │   └── OutcomeUnknownError    a request was sent, its answer lost with the transport
+    │   │   ├── OutcomeUnknownError    a request was sent, its answer lost with the transport
+    │   │   └── TransportLostError     a request found the transport lost: nothing was sent
     │   └── RequestTooLargeError       a request is longer than the transport carries
     ├── JanusTimeoutError (+ TimeoutError)
     │   │                              no answer within the timeout
@@ -74,6 +75,7 @@ __all__ = [
     "StateError",
     "TransportClosedError",
     "TransportError",
+    "TransportLostError",
     "UnanswerableOfferError",
     "UnauthorizedError",
     "server_error",
@@ -118,6 +120,17 @@ class OutcomeUnknownError(TransportClosedError):
     Janus may or may not have carried it out; look before repeating it. Over HTTP this happens
     when Janus hands an event to a long-poll whose connection was already reset (see
     docs/transports.md); over WebSocket, when the socket drops after the request was sent.
+    """
+
+
+class TransportLostError(TransportClosedError):
+    """A request found its transport already lost: nothing was sent.
+
+    A transport raises it from ``send()`` when the connection under it is gone before the
+    request could go out (a reset noticed by the socket, not yet by the connection). The
+    connection then reconnects and sends the request on the new transport, within the
+    request's timeout; a caller sees this error only when reconnection is off. Repeating the
+    request is safe.
     """
 
 

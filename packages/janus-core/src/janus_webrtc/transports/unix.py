@@ -36,6 +36,7 @@ from ..errors import (
     RequestTooLargeError,
     StateError,
     TransportClosedError,
+    TransportLostError,
 )
 from .base import MessageSink, Transport
 from .websocket import DEFAULT_MAX_MESSAGE_SIZE, _deliver, _encode
@@ -123,6 +124,7 @@ class UnixSocketTransport(Transport):
         self._peek = bytearray(1)
         self._opened = False
         self._closing = False
+        self._lost_reason: Exception | None = None
 
     def __repr__(self) -> str:
         return f"UnixSocketTransport({self.url!r})"
@@ -217,6 +219,7 @@ class UnixSocketTransport(Transport):
         if self._closing:
             return
         self._closing = True
+        self._lost_reason = reason
         sink = self._sink
         self._teardown()
         if sink is not None:
@@ -227,7 +230,8 @@ class UnixSocketTransport(Transport):
 
         Raises:
             RequestTooLargeError: The request is longer than Janus reads.
-            TransportClosedError: The socket is closed, or Janus is gone.
+            TransportClosedError: The transport was closed.
+            TransportLostError: The socket failed, or Janus is gone: nothing was sent.
         """
         data = _encode(message).encode()
         if len(data) > JANUS_MAX_REQUEST_SIZE:
@@ -243,6 +247,8 @@ class UnixSocketTransport(Transport):
         loop = asyncio.get_running_loop()
         while True:
             sock = self._sock
+            if self._lost_reason is not None:
+                raise TransportLostError(f"cannot send: {self._lost_reason}")
             if sock is None or self._closing:
                 raise TransportClosedError(f"cannot send: the Unix socket {self.url} is not open")
             try:
@@ -255,7 +261,8 @@ class UnixSocketTransport(Transport):
                 loop.call_soon(
                     self._lost, TransportClosedError(f"the Unix socket {self.url} failed: {exc}")
                 )
-                raise TransportClosedError(f"cannot send over {self.url}: {exc}") from exc
+                # A datagram or SEQPACKET message goes out whole or not at all: not at all.
+                raise TransportLostError(f"cannot send over {self.url}: {exc}") from exc
             writable = self._writable = loop.create_future()
             fd = sock.fileno()
             loop.add_writer(fd, _wake, writable)
@@ -280,8 +287,10 @@ class UnixSocketTransport(Transport):
             loop.remove_writer(sock.fileno())
             sock.close()
         if self._writable is not None and not self._writable.done():
+            # The message waiting for room was not sent: lost, or closed by the user.
+            error = TransportLostError if self._lost_reason is not None else TransportClosedError
             self._writable.set_exception(
-                TransportClosedError(f"the Unix socket {self.url} closed while sending")
+                error(f"the Unix socket {self.url} closed before a message could be sent")
             )
         self._remove_own_dir()
 

@@ -13,6 +13,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.frames import CloseCode, Frame
+from websockets.protocol import State
 from websockets.typing import Subprotocol
 
 from .. import protocol
@@ -22,6 +23,7 @@ from ..errors import (
     MessageTooLargeError,
     StateError,
     TransportClosedError,
+    TransportLostError,
 )
 from .base import CloseOnce, MessageSink, Transport
 
@@ -165,10 +167,22 @@ class WebSocketTransport(Transport):
         return TransportClosedError(reason)
 
     async def send(self, message: dict[str, Any]) -> None:
-        """Send one JSON object as a text frame."""
+        """Send one JSON object as a text frame.
+
+        Raises:
+            TransportClosedError: The transport was closed, or the WebSocket closed while
+                the frame was being written (it may or may not have gone out).
+            TransportLostError: The WebSocket is already lost (its socket saw the reset, the
+                reader has not reported it yet): nothing was written.
+        """
         ws = self._ws
         if ws is None or self._closing:
             raise TransportClosedError(f"cannot send: the WebSocket to {self.url} is not open")
+        if ws.protocol.state is not State.OPEN or ws.transport.is_closing():
+            # A frame written now would be dropped unsent (asyncio discards writes to a
+            # closing transport): say so, so that the connection sends it again after
+            # reconnecting instead of failing it as maybe sent.
+            raise TransportLostError(f"cannot send: the WebSocket to {self.url} was lost")
         try:
             await ws.send(_encode(message))
         except ConnectionClosed as exc:
