@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, final, overload
@@ -90,7 +91,11 @@ class Handle:
         self._plugin = plugin
         self._opaque_id = opaque_id
         self._state = HandleState.ATTACHED
-        self._events = EventStream(session.connection.event_queue_size, "handle", handle_id)
+
+    @functools.cached_property
+    def _events(self) -> EventStream:
+        """The handle's event stream, made at first use (many handles never see an event)."""
+        return EventStream(self._session.connection.event_queue_size, "handle", self._id)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self._id} plugin={self._plugin!r} {self._state.value}>"

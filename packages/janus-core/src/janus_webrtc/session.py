@@ -46,12 +46,12 @@ class Session:
         "__weakref__",
         "_connection",
         "_destroying",
-        "_events",
         "_gone_handles",
         "_handles",
         "_id",
         "_lost_reason",
         "_state",
+        "_stream",
     )
 
     def __init__(self, connection: Connection, session_id: int) -> None:
@@ -62,9 +62,19 @@ class Session:
         self._gone_handles: protocol.RecentIds | None = None
         """Handles detached lately: a late event for one is expected, not hostile (made at
         the first detach)."""
-        self._events = EventStream(connection.event_queue_size, "session", session_id)
+        self._stream: EventStream | None = None
         self._destroying = False
         self._lost_reason: str | None = None
+
+    @property
+    def _events(self) -> EventStream:
+        """The session's event stream, made at first use: most sessions never see an event."""
+        stream = self._stream
+        if stream is None:
+            stream = self._stream = EventStream(
+                self._connection.event_queue_size, "session", self._id
+            )
+        return stream
 
     def __repr__(self) -> str:
         return f"<Session id={self._id} {self._state.value} handles={len(self._handles)}>"
