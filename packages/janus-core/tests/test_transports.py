@@ -387,3 +387,70 @@ async def test_a_transport_whose_socket_saw_a_reset_says_nothing_was_sent(janus_
 
 def _answered(sink: _Sink, transaction: str) -> bool:
     return any(m.get("transaction") == transaction for m in sink.messages)
+
+
+@pytest.fixture
+async def http_janus_that_never_answers_messages() -> AsyncIterator[str]:
+    """An HTTP Janus that creates, attaches and answers keepalives, but parks every message."""
+    done = asyncio.Event()
+
+    async def info(request: web.Request) -> web.Response:
+        return web.json_response({"janus": "server_info"})
+
+    async def session_request(request: web.Request) -> web.Response:
+        body = await request.json()
+        reply = {"janus": "success", "transaction": body["transaction"]}
+        if body["janus"] == "create":
+            reply["data"] = {"id": 7}
+        elif body["janus"] == "attach":
+            reply.update(session_id=7, data={"id": 8})
+        elif body["janus"] == "keepalive":
+            reply = {"janus": "ack", "session_id": 7, "transaction": body["transaction"]}
+        return web.json_response(reply)
+
+    async def park(request: web.Request) -> web.Response:
+        await done.wait()
+        return web.json_response([])
+
+    app = web.Application()
+    app.router.add_get("/janus/info", info)
+    app.router.add_post("/janus", session_request)
+    app.router.add_post("/janus/7", session_request)
+    app.router.add_post("/janus/7/8", park)
+    app.router.add_get("/janus/7", park)
+    async with serving(app) as url:
+        yield url
+        done.set()
+
+
+async def test_an_http_post_left_unanswered_ends_at_the_requests_timeout(
+    http_janus_that_never_answers_messages: str,
+) -> None:
+    async with janus_webrtc.connect(http_janus_that_never_answers_messages, timeout=5) as conn:
+        session = await conn.create_session()
+        handle = await session.attach("janus.plugin.echotest")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(janus_webrtc.JanusTimeoutError, match=r"within 0\.3 s") as caught:
+            await handle.send({"audio": True}, timeout=0.3)
+        assert not isinstance(caught.value, janus_webrtc.NotSentError)  # it went out
+        assert loop.time() - started < 3  # at its own timeout, not the HTTP one (60 s)
+        task = asyncio.current_task()
+        assert task is not None and task.cancelling() == 0  # the timeout left no cancel behind
+        assert conn.pending_requests == 0
+        await session.keepalive(timeout=2)  # the connection goes on
+
+
+async def test_an_http_post_cancelled_by_its_caller_is_cancelled_not_timed_out(
+    http_janus_that_never_answers_messages: str,
+) -> None:
+    async with janus_webrtc.connect(http_janus_that_never_answers_messages, timeout=5) as conn:
+        session = await conn.create_session()
+        handle = await session.attach("janus.plugin.echotest")
+        sending = asyncio.create_task(handle.send({"audio": True}, timeout=0.5))
+        await poll_until(lambda: conn.pending_requests == 1, timeout=2)
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+        assert conn.pending_requests == 0
+        await session.keepalive(timeout=2)

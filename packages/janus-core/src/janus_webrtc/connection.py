@@ -69,7 +69,17 @@ _REPLY_KINDS = frozenset({"ack", "success", "error", "server_info"})
 class _Pending:
     """A request waiting for its reply (and, for plugin messages, past the ``ack``)."""
 
-    __slots__ = ("acked", "deadline", "future", "kind", "limit", "session_id", "wait_event")
+    __slots__ = (
+        "acked",
+        "deadline",
+        "expired",
+        "future",
+        "kind",
+        "limit",
+        "poster",
+        "session_id",
+        "wait_event",
+    )
 
     def __init__(
         self,
@@ -87,12 +97,18 @@ class _Pending:
         self.limit = limit
         self.session_id = session_id
         self.acked = False
+        self.expired = False
+        self.poster: asyncio.Task[Any] | None = None
+        """The task whose HTTP POST carries the request, cancelled if the deadline passes."""
 
     def expire(self) -> None:
         if not self.future.done():
+            self.expired = True
             self.future.set_exception(
-                JanusTimeoutError(f"no reply to {self.kind!r} within {self.limit} s")
+                JanusTimeoutError(f"no reply to {self.kind!r} within {self.limit:g} s")
             )
+            if self.poster is not None:
+                self.poster.cancel()
 
     def fail(self, exc: Exception) -> None:
         if not self.future.done():
@@ -474,12 +490,13 @@ class Connection:
             **more_fields: Further top-level fields.
         """
         limit = self.timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit  # waiting to send counts too
         if self._state is not ConnectionState.OPEN and not _reconnecting:
             await self._wait_open(kind, limit)
         transport = self._transport
-        loop = asyncio.get_running_loop()
         if transport.send_waits_for_reply:
-            limit = await self._hold_until_ready(transport, kind, session_id, limit, loop)
+            await self._hold_until_ready(transport, kind, session_id, limit, deadline, loop)
         transaction = self._ids.next()
         if more_fields:
             fields = {**fields, **more_fields} if fields else more_fields
@@ -489,8 +506,9 @@ class Connection:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("-> %s", protocol.redact(message))
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
-        deadline = loop.time() + limit
-        self._pending[transaction] = _Pending(future, kind, wait_event, deadline, limit, session_id)
+        pending = self._pending[transaction] = _Pending(
+            future, kind, wait_event, deadline, limit, session_id
+        )
         # One timer per connection expires overdue requests (see _sweep): much cheaper
         # than a timer or a timeout scope per request.
         if deadline < self._sweep_at:
@@ -508,11 +526,11 @@ class Connection:
             else:
                 # HTTP, nothing to undo if the caller gives up: the POST runs in the caller
                 # (no task, no extra loop turns), within the request's deadline.
-                await self._post_in_caller(transport, message, future, deadline)
+                await self._post_in_caller(transport, message, pending)
             reply = await future
         except TimeoutError:
             self._watch_late_reply(transaction, kind, session_id, loop)
-            raise JanusTimeoutError(f"no reply to {kind!r} within {limit} s") from None
+            raise JanusTimeoutError(f"no reply to {kind!r} within {limit:g} s") from None
         except asyncio.CancelledError:
             self._given_up(transaction, kind, session_id, future, loop)
             raise
@@ -583,24 +601,36 @@ class Connection:
 
     @staticmethod
     async def _post_in_caller(
-        transport: Transport,
-        message: dict[str, Any],
-        future: asyncio.Future[dict[str, Any]],
-        deadline: float,
+        transport: Transport, message: dict[str, Any], pending: _Pending
     ) -> None:
-        """Send an HTTP request in the calling task; its reply reaches ``future``.
+        """Send an HTTP request in the calling task; its reply reaches ``pending.future``.
+
+        The POST is bounded by the request's deadline without a timer of its own: the
+        connection's sweep (see :meth:`_sweep`) cancels the task when the deadline passes,
+        which this turns into a ``TimeoutError``, as ``asyncio.timeout`` would (a timer and
+        a timeout scope per request cost about 3 us).
 
         Raises:
             TimeoutError: The deadline passed first (the POST is cancelled).
             TransportError: The POST failed, unless the connection already failed the
-                request with its own reason (closed, lost), which ``future`` then holds.
+                request with its own reason (closed, lost), which the future then holds.
         """
+        task = asyncio.current_task()
+        assert task is not None
+        cancelling = task.cancelling()
+        pending.poster = task
         try:
-            async with asyncio.timeout_at(deadline):
-                await transport.send(message)
+            await transport.send(message)
+        except asyncio.CancelledError:
+            # Cancelled by the sweep, and by nobody else: a timeout.
+            if pending.expired and task.uncancel() <= cancelling:
+                raise TimeoutError from None
+            raise
         except TransportError:
-            if not future.done():
+            if not pending.future.done():
                 raise
+        finally:
+            pending.poster = None
 
     @staticmethod
     async def _hold_until_ready(
@@ -608,22 +638,21 @@ class Connection:
         kind: str,
         session_id: int | None,
         limit: float,
+        deadline: float,
         loop: asyncio.AbstractEventLoop,
-    ) -> float:
-        """Wait until the transport can take a request of the session; return the time left.
+    ) -> None:
+        """Wait until the transport can take a request of the session, until ``deadline``.
 
         Raises:
             NotSentError: The transport was not ready within the request's timeout.
         """
-        started = loop.time()
         try:
-            await transport.wait_ready(session_id, limit)
+            await transport.wait_ready(session_id, max(deadline - loop.time(), 0.0))
         except TimeoutError:
             raise NotSentError(
-                f"{kind!r} not sent within its {limit} s: held back all that time, because the "
-                "session's reset HTTP long-poll could still have swallowed its answer"
+                f"{kind!r} not sent within its {limit:g} s: held back all that time, because "
+                "the session's reset HTTP long-poll could still have swallowed its answer"
             ) from None
-        return limit - (loop.time() - started)
 
     def _watch_late_reply(
         self, transaction: str, kind: str, session_id: int | None, loop: asyncio.AbstractEventLoop
@@ -708,7 +737,7 @@ class Connection:
                         await self._reconnected.wait()
             except TimeoutError:
                 raise NotSentError(
-                    f"{kind!r} not sent within its {limit} s: still reconnecting"
+                    f"{kind!r} not sent within its {limit:g} s: still reconnecting"
                 ) from None
         if self._state is not ConnectionState.OPEN:
             raise StateError(f"cannot send {kind!r}: connection is {self._state.value}")
