@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from janus_webrtc.testing import poll_until, recorded_frames, run_process, run_python_script
+from janus_webrtc.testing import (
+    poll_until,
+    recorded_frames,
+    run_process,
+    run_python_script,
+    wait_quiet,
+)
 
 
 async def test_poll_until_returns_once_true_and_times_out_when_never() -> None:
@@ -22,6 +29,33 @@ async def test_poll_until_returns_once_true_and_times_out_when_never() -> None:
     assert len(calls) == 3
     with pytest.raises(TimeoutError):
         await poll_until(lambda: False, timeout=0.05, every=0.01)
+
+
+async def test_wait_quiet_waits_out_a_late_burst_and_fails_on_what_never_stops() -> None:
+    ticks = [0]
+    keeps_going = [True]
+
+    async def tick() -> None:
+        while keeps_going[0]:
+            ticks[0] += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        with pytest.raises(TimeoutError, match="still growing"):
+            await wait_quiet(lambda: ticks[0], window=0.1, timeout=0.35)
+
+        async def stop_soon() -> None:  # frames still in flight for a while, then none
+            await asyncio.sleep(0.25)
+            keeps_going[0] = False
+
+        stopping = asyncio.create_task(stop_soon())
+        assert await wait_quiet(lambda: ticks[0], window=0.1, timeout=5) <= 2
+        await stopping
+        assert ticks[0] > 10  # it waited past the burst
+    finally:
+        keeps_going[0] = False
+        await ticker
 
 
 def test_recorded_frames_is_zero_until_janus_wrote_a_header(tmp_path: Path) -> None:

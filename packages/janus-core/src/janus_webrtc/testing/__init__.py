@@ -22,7 +22,7 @@ from janus_webrtc.testing.processes import (
 )
 from janus_webrtc.testing.proxy import FaultProxy, UnixFaultProxy, fault_proxy_for
 from janus_webrtc.testing.server import JanusEndpoints, JanusServer, JanusStartError
-from janus_webrtc.testing.wait import poll_until, recorded_frames
+from janus_webrtc.testing.wait import poll_until, recorded_frames, wait_quiet
 
 __all__ = [
     "MEDIA_MODULES",
@@ -47,4 +47,5 @@ __all__ = [
     "run_process",
     "run_python_script",
     "run_in_fresh_python",
+    "wait_quiet",
 ]
