@@ -409,3 +409,55 @@ async def test_a_timeout_set_on_an_open_connection_bounds_the_next_request() -> 
     with pytest.raises(JanusTimeoutError, match=r"within 0\.05 s"):
         await conn.create_session()
     await conn.close()
+
+
+@pytest.mark.parametrize("count", [1, 3, 8, 9, 20])
+async def test_a_session_routes_events_to_each_of_its_handles_few_or_many(
+    count: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Few handles are kept in a tuple, many in a dict: both route, detach and close alike."""
+    ids = iter(range(5000, 6000))
+
+    def respond(request: dict[str, Any]) -> dict[str, Any] | list[dict[str, Any]] | None:
+        if request["janus"] == "attach":
+            return {"janus": "success", "session_id": SESSION_ID, "data": {"id": next(ids)}}
+        return janus(request)
+
+    transport = FakeTransport(respond)
+    conn = await janus_webrtc.connect(transport=transport)
+    session = await conn.create_session()
+    handles = [await session.attach("janus.plugin.test") for _ in range(count)]
+    assert session.handles == tuple(handles)
+    hangups: dict[int, list[HangUp]] = {h.id: [] for h in handles}
+    for handle in handles:
+        handle.on(hangups[handle.id].append, HangUp)
+
+    def hang_up(handle_id: int) -> None:
+        transport.push(
+            {"janus": "hangup", "session_id": SESSION_ID, "sender": handle_id, "reason": "x"}
+        )
+
+    for handle in handles:
+        hang_up(handle.id)
+    assert all(len(got) == 1 for got in hangups.values()), hangups
+    # detach every other one: the rest still get their events, the detached ones none
+    gone = handles[::2]
+    for handle in gone:
+        await handle.detach()
+    kept = [h for h in handles if h not in gone]
+    assert session.handles == tuple(kept)
+    with caplog.at_level(logging.DEBUG, logger="janus_webrtc"):
+        for handle in handles:
+            hang_up(handle.id)
+    assert [len(hangups[h.id]) for h in kept] == [2] * len(kept)
+    assert [len(hangups[h.id]) for h in gone] == [1] * len(gone)
+    assert "unknown handle" not in caplog.text  # a detached one's event is expected, not hostile
+    # a handle attached after the detaches is routed too
+    late = await session.attach("janus.plugin.test")
+    late_hangups: list[HangUp] = []
+    late.on(late_hangups.append, HangUp)
+    hang_up(late.id)
+    assert len(late_hangups) == 1 and session.handles == (*kept, late)
+    await session.destroy()
+    assert session.handles == () and all(h.detached for h in [*handles, late])
+    await conn.close()

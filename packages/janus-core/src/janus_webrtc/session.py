@@ -25,6 +25,10 @@ logger.addHandler(logging.NullHandler())
 H = TypeVar("H", bound=Handle)
 E = TypeVar("E", bound=Event)
 
+_FEW_HANDLES = 8
+"""Up to this many handles a session keeps them in a tuple (48 bytes for one, where a dict
+takes 224: most sessions have one or two); beyond it, in a dict by id."""
+
 
 class SessionState(enum.Enum):
     """Where a session is in its life."""
@@ -58,7 +62,8 @@ class Session:
         self._connection = connection
         self._id = session_id
         self._state = SessionState.OPEN
-        self._handles: dict[int, Handle] = {}
+        self._handles: tuple[Handle, ...] | dict[int, Handle] = ()
+        """The attached handles: a tuple while few, then a dict by id (see _FEW_HANDLES)."""
         self._gone_handles: protocol.RecentIds | None = None
         """Handles detached lately: a late event for one is expected, not hostile (made at
         the first detach)."""
@@ -74,6 +79,8 @@ class Session:
             stream = self._stream = EventStream(
                 self._connection.event_queue_size, "session", self._id
             )
+            if self._state is SessionState.CLOSED:
+                stream.close()
         return stream
 
     def __repr__(self) -> str:
@@ -107,7 +114,8 @@ class Session:
     @property
     def handles(self) -> tuple[Handle, ...]:
         """The handles attached through this session and not detached."""
-        return tuple(self._handles.values())
+        handles = self._handles
+        return tuple(handles.values()) if isinstance(handles, dict) else handles
 
     def _check_open(self, action: str) -> None:
         if self._state is not SessionState.OPEN:
@@ -172,8 +180,26 @@ class Session:
         if self._state is not SessionState.OPEN:
             raise StateError(f"cannot attach: session {self._id} closed while attaching")
         handle = handle_class(self, handle_id, plugin_id, opaque_id=opaque_id)
-        self._handles[handle_id] = handle
+        self._add_handle(handle)
         return handle
+
+    def _add_handle(self, handle: Handle) -> None:
+        handles = self._handles
+        if isinstance(handles, dict):
+            handles[handle._id] = handle
+        elif len(handles) < _FEW_HANDLES:
+            self._handles = (*handles, handle)
+        else:
+            self._handles = {h._id: h for h in (*handles, handle)}
+
+    def _handle(self, handle_id: int) -> Handle | None:
+        handles = self._handles
+        if isinstance(handles, dict):
+            return handles.get(handle_id)
+        for handle in handles:
+            if handle._id == handle_id:
+                return handle
+        return None
 
     async def keepalive(self, *, timeout: float | None = None) -> None:
         """Tell Janus the session is alive (the connection does it by itself over WebSocket)."""
@@ -204,7 +230,7 @@ class Session:
         logger.warning("session %d lost: %s", self._id, reason)
         self._lost_reason = reason
         event = SessionLost(reason)
-        handles = list(self._handles.values())
+        handles = self.handles
         for handle in handles:
             handle._session_lost(event)
         self._events.publish(event)
@@ -220,23 +246,31 @@ class Session:
     def _events_lost(self, count: int) -> None:
         """Events of this session were lost on the way: tell the session's and handles' users."""
         event = EventsLost(count)
-        for handle in list(self._handles.values()):
+        for handle in self.handles:
             handle._publish(event)
         self._events.publish(event)
 
-    async def _close(self, reason: str, handles: list[Handle] | None = None) -> None:
+    async def _close(self, reason: str, handles: tuple[Handle, ...] | None = None) -> None:
         """Close locally: detach every handle, end the event stream, forget the session."""
         if self._state is SessionState.CLOSED:
             return
         self._state = SessionState.CLOSED
         self._connection._forget_session(self._id)
-        for handle in handles if handles is not None else list(self._handles.values()):
+        for handle in handles if handles is not None else self.handles:
             await handle._mark_detached(f"detached ({reason} session)")
-        self._handles.clear()
-        await self._events.aclose()
+        self._handles = ()
+        if self._stream is not None:
+            await self._stream.aclose()
 
     def _forget_handle(self, handle_id: int) -> None:
-        if self._handles.pop(handle_id, None) is not None:
+        handles = self._handles
+        if isinstance(handles, dict):
+            known = handles.pop(handle_id, None) is not None
+        else:
+            kept = tuple(handle for handle in handles if handle._id != handle_id)
+            known = len(kept) < len(handles)
+            self._handles = kept
+        if known:
             if self._gone_handles is None:
                 self._gone_handles = protocol.RecentIds()
             self._gone_handles.add(handle_id)
@@ -245,7 +279,7 @@ class Session:
         """Route a message Janus addressed to this session (or one of its handles)."""
         sender = message.get("sender")
         if sender is not None:
-            handle = self._handles.get(sender)
+            handle = self._handle(sender)
             if handle is None:
                 if self._gone_handles is not None and sender in self._gone_handles:
                     logger.debug(

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import ssl as _ssl
-from collections.abc import Mapping
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
@@ -215,7 +214,7 @@ def _deliver(raw: str | bytes, sink: MessageSink, url: str) -> None:
             type(exc).__name__,
         )
         return
-    if not isinstance(message, Mapping) or type(message) is not dict:
+    if type(message) is not dict:  # json.loads makes a dict of every JSON object
         logger.warning("dropped a JSON frame from %s that is not an object", url)
         return
     try:
