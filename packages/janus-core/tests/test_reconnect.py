@@ -122,16 +122,24 @@ def _fake_janus(sessions_known: set[int]) -> Any:
     return respond
 
 
-async def test_a_session_the_server_forgot_is_closed_after_reconnecting() -> None:
-    known: set[int] = set()
+async def _reconnecting(
+    known: set[int], **options: Any
+) -> tuple[janus_webrtc.Connection, list[FakeTransport]]:
+    """An open connection on a fake Janus that knows ``known``, and every transport it opens."""
     transports: list[FakeTransport] = []
 
     def factory() -> FakeTransport:
         transports.append(FakeTransport(_fake_janus(known)))
         return transports[-1]
 
-    conn = janus_webrtc.Connection(factory(), reconnect=factory)
+    conn = janus_webrtc.Connection(factory(), reconnect=factory, **options)
     await conn.open()
+    return conn, transports
+
+
+async def test_a_session_the_server_forgot_is_closed_after_reconnecting() -> None:
+    known: set[int] = set()
+    conn, transports = await _reconnecting(known)
     kept = await conn.create_session()
     transports[0].drop(TransportClosedError("cut"))
     assert conn.state is ConnectionState.RECONNECTING
@@ -210,14 +218,7 @@ async def test_a_request_still_waiting_for_a_reconnection_at_its_timeout_was_not
 async def test_a_request_woken_by_a_reconnection_that_drops_again_waits_for_the_next() -> None:
     """The drop can come between the reconnection waking a request and the request running."""
     known: set[int] = set()
-    transports: list[FakeTransport] = []
-
-    def factory() -> FakeTransport:
-        transports.append(FakeTransport(_fake_janus(known)))
-        return transports[-1]
-
-    conn = janus_webrtc.Connection(factory(), reconnect=factory, timeout=2)
-    await conn.open()
+    conn, transports = await _reconnecting(known, timeout=2)
     kept = await conn.create_session()
 
     def drop_the_second_at_once(event: janus_webrtc.ConnectionStatusChanged) -> None:
@@ -237,14 +238,7 @@ async def test_a_request_woken_by_a_reconnection_that_drops_again_waits_for_the_
 async def test_a_request_that_finds_the_transport_lost_is_sent_again_after_reconnecting() -> None:
     """The socket saw a reset before the connection did: the request never went out (CI, ws)."""
     known: set[int] = set()
-    transports: list[FakeTransport] = []
-
-    def factory() -> FakeTransport:
-        transports.append(FakeTransport(_fake_janus(known)))
-        return transports[-1]
-
-    conn = janus_webrtc.Connection(factory(), reconnect=factory, timeout=2)
-    await conn.open()
+    conn, transports = await _reconnecting(known, timeout=2)
     kept = await conn.create_session()
     states: list[ConnectionState] = []
     conn.on(lambda e: states.append(e.state), janus_webrtc.ConnectionStatusChanged)

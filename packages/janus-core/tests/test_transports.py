@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from aiohttp import web
@@ -17,6 +17,9 @@ import janus_webrtc
 from janus_webrtc import ConnectError, TransportError, TransportLostError
 from janus_webrtc.testing import fault_proxy_for, json_printed_by, poll_until
 from janus_webrtc.transports import HttpTransport, WebSocketTransport, transport_for_url
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+"""An aiohttp request handler."""
 
 
 async def garbage_then_janus(ws: ServerConnection) -> None:
@@ -307,25 +310,36 @@ class _Sink:
         pass
 
 
-@pytest.fixture
-async def silent_http_janus() -> AsyncIterator[str]:
-    """An HTTP Janus that answers ``info`` and parks every long-poll."""
+@contextlib.asynccontextmanager
+async def parking_janus(
+    add_routes: Callable[[web.Application, Handler], None],
+) -> AsyncIterator[str]:
+    """Serve an HTTP Janus that answers ``info``, with ``add_routes(app, park)`` for the rest.
+
+    ``park`` is a handler that answers only when the server stops (an empty event list).
+    """
+    done = asyncio.Event()
 
     async def info(request: web.Request) -> web.Response:
         return web.json_response({"janus": "server_info"})
 
-    done = asyncio.Event()
-
-    async def poll(request: web.Request) -> web.Response:
+    async def park(request: web.Request) -> web.Response:
         await done.wait()
         return web.json_response([])
 
     app = web.Application()
     app.router.add_get("/janus/info", info)
-    app.router.add_get("/janus/{session}", poll)
+    add_routes(app, park)
     async with serving(app) as url:
         yield url
         done.set()
+
+
+@pytest.fixture
+async def silent_http_janus() -> AsyncIterator[str]:
+    """An HTTP Janus that answers ``info`` and parks every long-poll."""
+    async with parking_janus(lambda app, park: app.router.add_get("/janus/{session}", park)) as url:
+        yield url
 
 
 async def test_a_cancelled_http_close_is_finished_and_a_second_close_waits_for_it(
@@ -392,10 +406,6 @@ def _answered(sink: _Sink, transaction: str) -> bool:
 @pytest.fixture
 async def http_janus_that_never_answers_messages() -> AsyncIterator[str]:
     """An HTTP Janus that creates, attaches and answers keepalives, but parks every message."""
-    done = asyncio.Event()
-
-    async def info(request: web.Request) -> web.Response:
-        return web.json_response({"janus": "server_info"})
 
     async def session_request(request: web.Request) -> web.Response:
         body = await request.json()
@@ -408,19 +418,14 @@ async def http_janus_that_never_answers_messages() -> AsyncIterator[str]:
             reply = {"janus": "ack", "session_id": 7, "transaction": body["transaction"]}
         return web.json_response(reply)
 
-    async def park(request: web.Request) -> web.Response:
-        await done.wait()
-        return web.json_response([])
+    def routes(app: web.Application, park: Handler) -> None:
+        app.router.add_post("/janus", session_request)
+        app.router.add_post("/janus/7", session_request)
+        app.router.add_post("/janus/7/8", park)
+        app.router.add_get("/janus/7", park)
 
-    app = web.Application()
-    app.router.add_get("/janus/info", info)
-    app.router.add_post("/janus", session_request)
-    app.router.add_post("/janus/7", session_request)
-    app.router.add_post("/janus/7/8", park)
-    app.router.add_get("/janus/7", park)
-    async with serving(app) as url:
+    async with parking_janus(routes) as url:
         yield url
-        done.set()
 
 
 async def test_an_http_post_left_unanswered_ends_at_the_requests_timeout(
